@@ -1,0 +1,1 @@
+"""Quartiersmonitor Bochum: the indicator engine (no Streamlit in here)."""

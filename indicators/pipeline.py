@@ -1,0 +1,53 @@
+"""The pipeline: bundled demo counts + imported counts -> counts for every level -> indicator table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.aggregate import aggregate_all_levels
+from indicators.areas import load_areas
+from indicators.catalog import load_catalog
+from indicators.paths import DEMO_COUNTS_FILE
+from indicators.schema import COUNT_COLUMNS
+
+KEY = ["area_id", "year", "variable"]
+
+
+def load_demo_counts() -> pd.DataFrame:
+    """The bundled demo counts (illustrative, source 'demo')."""
+    counts = pd.read_csv(DEMO_COUNTS_FILE, dtype={"area_id": str, "variable": str, "flag": str,
+                                                   "source_id": str}, keep_default_na=False,
+                         na_values={"value": [""]})
+    counts["value"] = counts["value"].astype("float64")
+    return counts[COUNT_COLUMNS]
+
+
+def load_imported_counts() -> pd.DataFrame:
+    """Counts the user imported into the store (empty when nothing was imported)."""
+    from indicators import store  # the store is optional at import time of this module
+
+    return store.load_imported_counts()
+
+
+def overlay(base: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
+    """Imported values replace base values with the same area, year and variable."""
+    if imported.empty:
+        return base
+    keep = ~base.set_index(KEY).index.isin(imported.set_index(KEY).index)
+    return pd.concat([base[keep], imported[COUNT_COLUMNS]], ignore_index=True)
+
+
+def ortsteil_counts() -> pd.DataFrame:
+    """Counts per Ortsteil from every source in use: demo, overridden by imports."""
+    return overlay(load_demo_counts(), load_imported_counts())
+
+
+def build(counts: pd.DataFrame | None = None, areas: pd.DataFrame | None = None,
+          base_year: int | None = None) -> pd.DataFrame:
+    """The indicator table for every area, year and catalog indicator."""
+    from indicators.compute import indicator_table
+
+    counts = ortsteil_counts() if counts is None else counts
+    areas = load_areas() if areas is None else areas
+    all_levels = aggregate_all_levels(counts, areas)
+    return indicator_table(all_levels, load_catalog(), areas, base_year)
