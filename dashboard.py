@@ -1,0 +1,15 @@
+"""Quartiersmonitor Bochum — the router: page config, navigation over pages/, the shared sidebar."""
+
+import streamlit as st
+
+from ui import data
+from ui.i18n import t
+from ui.state import current_lang, page_objects, sidebar
+
+st.set_page_config(page_title="Quartiersmonitor Bochum", page_icon="🏘️", layout="wide")
+
+navigation = st.navigation(page_objects(current_lang()))
+table = data.indicator_table()
+st.session_state["view"] = sidebar(sorted(table["year"].unique().tolist()))
+st.sidebar.caption(t("app_subtitle", st.session_state["view"].lang))
+navigation.run()

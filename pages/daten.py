@@ -1,0 +1,97 @@
+"""Daten & Methoden: the indicator table with filters and downloads; definitions, formulas, sources."""
+
+import html
+
+import streamlit as st
+
+from indicators import tables, views
+from indicators.areas import area_names
+from indicators.formats import fmt_date
+from ui import data
+from ui.components import demo_banner, source_text, table_downloads, view
+from ui.i18n import t
+
+TEXT = {
+    "table": {"de": "Indikatortabelle", "en": "Indicator table"},
+    "filter_ind": {"de": "Indikatoren", "en": "Indicators"},
+    "filter_level": {"de": "Ebenen", "en": "Levels"},
+    "filter_years": {"de": "Jahre", "en": "Years"},
+    "rows": {"de": "{n} Zeilen", "en": "{n} rows"},
+    "dl_shown": {"de": "Angezeigte Zeilen herunterladen", "en": "Download the rows shown"},
+    "dl_all": {"de": "Alles herunterladen (alle Indikatoren, Gebiete und Jahre, Rohwerte)",
+               "en": "Download everything (all indicators, areas and years, raw values)"},
+    "methods": {"de": "Definitionen und Formeln", "en": "Definitions and formulas"},
+    "sources": {"de": "Quellen und Lizenzen", "en": "Sources and licences"},
+    "formula": {"de": "Formel", "en": "Formula"},
+    "unit": {"de": "Einheit", "en": "Unit"},
+    "polarity": {"de": "Lesart", "en": "Reading"},
+    "caveats": {"de": "Hinweise", "en": "Caveats"},
+    "origin": {"de": "Datengrundlage", "en": "Data basis"},
+    "aggregation": {"de": "Stadtbezirke und Stadt werden als Summe der Zähler geteilt durch Summe der Nenner "
+                          "berechnet. Fehlt ein Ortsteilwert oder ist er unterdrückt, bleibt der Gesamtwert leer "
+                          "(„unvollständig“) statt zu niedrig auszufallen.",
+                    "en": "Boroughs and the city are computed as the sum of numerators over the sum of "
+                          "denominators. If a district value is missing or suppressed the total stays empty "
+                          "(“incomplete”) rather than being too low."},
+}
+LEVEL_LABELS = {"ortsteil": {"de": "Ortsteil", "en": "District"}, "stadtbezirk": {"de": "Stadtbezirk", "en": "Borough"},
+                "stadt": {"de": "Stadt", "en": "City"}}
+POLARITY = {"higher_is_worse": {"de": "höher = ungünstiger", "en": "higher = worse"},
+            "higher_is_better": {"de": "höher = günstiger", "en": "higher = better"},
+            "neutral": {"de": "ohne Wertung", "en": "neutral"}}
+
+v = view()
+catalog = data.catalog()
+table = data.indicator_table()
+years = sorted(table["year"].unique().tolist())
+
+st.title(t("page_data", v.lang))
+st.subheader(TEXT["table"][v.lang])
+cols = st.columns([2, 1, 1.5])
+chosen = cols[0].multiselect(TEXT["filter_ind"][v.lang], list(catalog.indicators), default=[v.indicator],
+                             format_func=lambda i: catalog.indicators[i].label(v.lang, short=True), key="d_ind")
+levels = cols[1].multiselect(TEXT["filter_level"][v.lang], list(LEVEL_LABELS), default=list(LEVEL_LABELS),
+                             format_func=lambda x: LEVEL_LABELS[x][v.lang], key="d_level")
+span = cols[2].select_slider(TEXT["filter_years"][v.lang], years, value=(v.year, v.year), key="d_years")
+
+rows = table[table["indicator_id"].isin(chosen) & table["level"].isin(levels)
+             & table["year"].between(span[0], span[1])]
+demo_banner(rows, v.lang)
+display = views.display_table(rows, v.lang)
+st.caption(TEXT["rows"][v.lang].format(n=len(display)))
+st.dataframe(display, hide_index=True, width="stretch", height=420)
+source_ids = sorted({s for ids in rows["source_ids"] for s in ids.split(";") if s})
+st.markdown(f"**{TEXT['dl_shown'][v.lang]}**")
+table_downloads(display, "indikatoren_auswahl", v.lang,
+                tables.metadata_frame(chosen, catalog, data.all_sources(), source_ids, v.lang), key="d_shown")
+st.markdown(f"**{TEXT['dl_all'][v.lang]}**")
+everything = table.assign(name=table["area_id"].map(area_names()))
+all_sources = sorted({s for ids in table["source_ids"].unique() for s in ids.split(";") if s})
+table_downloads(everything, "indikatoren_alle", v.lang,
+                tables.metadata_frame(list(catalog.indicators), catalog, data.all_sources(), all_sources, v.lang),
+                key="d_all")
+
+st.subheader(TEXT["methods"][v.lang])
+st.caption(TEXT["aggregation"][v.lang])
+for theme_id, inds in catalog.indicators_by_theme().items():
+    theme = catalog.themes[theme_id].title
+    st.markdown(f"**{theme.get(v.lang, theme['de'])}**")
+    for ind in inds:
+        with st.expander(ind.label(v.lang)):
+            num = catalog.variables[ind.numerator].title.get(v.lang)
+            formula = num if not ind.is_rate else (
+                f"{num} / {catalog.variables[ind.denominator].title.get(v.lang)} × {ind.scale:g}")
+            st.markdown(
+                f"{ind.definition.get(v.lang, '')}\n\n"
+                f"- **{TEXT['formula'][v.lang]}:** {formula} (`{ind.numerator}`"
+                + (f" / `{ind.denominator}`" if ind.is_rate else "") + ")\n"
+                f"- **{TEXT['unit'][v.lang]}:** {'%' if ind.unit == 'percent' else ('Anzahl' if v.lang == 'de' else 'count')}\n"
+                f"- **{TEXT['polarity'][v.lang]}:** {POLARITY[ind.polarity][v.lang]}\n"
+                f"- **{TEXT['caveats'][v.lang]}:** {ind.caveats.get(v.lang, '–')}\n"
+                f"- **{TEXT['origin'][v.lang]}:** {ind.source.get(v.lang, '–')}")
+
+st.subheader(TEXT["sources"][v.lang])
+for source_id, src in data.all_sources().items():
+    url = src.get("url")
+    line = html.escape(source_text(source_id, v.lang))
+    st.markdown(f"- `{source_id}` ({src.get('kind', '')}): {line}" + (f" – [{url}]({url})" if url else ""))

@@ -1,0 +1,81 @@
+"""Karte: choropleth of any indicator and year, classes fixed over years, focus outlined, click to select."""
+
+import streamlit as st
+
+from indicators import classify, figures, tables, views
+from indicators.areas import area_names, focus_ids
+from ui import data
+from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.i18n import t
+
+LEVELS = {"ortsteil": {"de": "Ortsteile", "en": "Districts"},
+          "stadtbezirk": {"de": "Stadtbezirke", "en": "Boroughs"}}
+TEXT = {
+    "level": {"de": "Ebene", "en": "Level"},
+    "method": {"de": "Klassifikation", "en": "Classification"},
+    "k": {"de": "Anzahl Klassen", "en": "Number of classes"},
+    "fixed": {"de": "Klassen über alle Jahre festhalten", "en": "Keep classes fixed across years"},
+    "fixed_help": {"de": "Gleiche Farben bedeuten in jedem Jahr dieselben Werte.",
+                   "en": "The same colour means the same values in every year."},
+    "animate": {"de": "Zeitverlauf abspielen", "en": "Play through the years"},
+    "select": {"de": "Ortsteil auswählen (oder in der Karte anklicken)",
+               "en": "Select a district (or click it on the map)"},
+    "table": {"de": "Werte der Karte", "en": "Mapped values"},
+}
+
+
+def _select_from_map():
+    """A click on the map selects that Ortsteil for every view (the select box stays the primary control)."""
+    selection = st.session_state.get("karte_map", {}).get("selection", {})
+    points = selection.get("points", []) if selection else []
+    area_id = points[0].get("location") if points else None
+    if area_id in area_names() and not area_id.startswith("sb_"):
+        st.session_state["gebiet"] = area_id
+        if area_id not in st.session_state.get("ot", []):
+            st.session_state["ot"] = [*st.session_state.get("ot", []), area_id]
+
+
+v = view()
+catalog = data.catalog()
+ind = catalog.indicators[v.indicator]
+table = data.indicator_table()
+names = area_names()
+
+st.title(f"{t('page_map', v.lang)}: {ind.label(v.lang)}")
+controls = st.columns([1.2, 1.6, 1, 1.4])
+level = controls[0].radio(TEXT["level"][v.lang], list(LEVELS), format_func=lambda x: LEVELS[x][v.lang],
+                          key="ebene", horizontal=True, bind="query-params")
+method = controls[1].selectbox(TEXT["method"][v.lang], list(classify.METHODS), key="klassen",
+                               format_func=lambda m: classify.METHODS[m], bind="query-params")
+k = controls[2].slider(TEXT["k"][v.lang], 3, 7, 5, key="k", bind="query-params")
+fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=True, key="fix", help=TEXT["fixed_help"][v.lang])
+
+ortsteil_ids = list(views.indicator_slice(table, v.indicator, v.year, "ortsteil")["area_id"])
+selected = st.selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], key="gebiet", bind="query-params",
+                        format_func=lambda a: "–" if a is None else names[a])
+
+shown = views.indicator_slice(table, v.indicator, v.year, level)
+demo_banner(shown, v.lang)
+geo = data.geometry(level)
+geo_kind = geo["kind"].iloc[0] if len(geo) else "schematic"
+st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_official", v.lang))
+
+breaks = classify.fixed_breaks(table[table["level"] == level], v.indicator, method, k) if fixed else None
+fig = figures.map_figure(table, geo, v.indicator, v.year, method=method, k=k, breaks=breaks,
+                         focus_ids=focus_ids() if level == "ortsteil" else (), selected_id=selected,
+                         label_all=True, lang=v.lang, level=level)
+chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points")
+
+if st.toggle(TEXT["animate"][v.lang], key="animation"):
+    all_breaks = breaks or classify.fixed_breaks(table[table["level"] == level], v.indicator, method, k)
+    chart(figures.map_animation_figure(table, geo, v.indicator, method=method, k=k, breaks=all_breaks,
+                                       focus_ids=focus_ids() if level == "ortsteil" else (), lang=v.lang,
+                                       level=level), key="karte_animation")
+
+st.subheader(TEXT["table"][v.lang])
+display = views.display_table(shown, v.lang)
+st.dataframe(display, hide_index=True, width="stretch")
+meta = tables.metadata_frame([v.indicator], catalog, data.all_sources(), sorted(
+    {s for ids in shown["source_ids"] for s in ids.split(";") if s}), v.lang)
+table_downloads(display, f"karte_{v.indicator}_{v.year}", v.lang, meta, key="karte_dl")
+source_caption(shown, v.lang)

@@ -1,0 +1,84 @@
+"""Steckbrief: one Ortsteil on one page – every indicator against its Stadtbezirk and the city."""
+
+import html
+
+import streamlit as st
+
+from indicators import figures, published, tables, text, views
+from indicators.areas import area_names, focus_ids, ortsteile, parent_of
+from indicators.formats import fmt_date, fmt_number
+from ui import data
+from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.i18n import t
+
+TEXT = {
+    "choose": {"de": "Ortsteil", "en": "District"},
+    "in": {"de": "Stadtbezirk", "en": "Borough"},
+    "summary": {"de": "Kurzfassung", "en": "Summary"},
+    "where": {"de": "Lage im Stadtgebiet", "en": "Location in the city"},
+    "all": {"de": "Alle Indikatoren im Vergleich", "en": "All indicators compared"},
+    "trends": {"de": "Entwicklung in den Themenfeldern", "en": "Trends by theme"},
+    "published": {"de": "Veröffentlichte Zahlen zu diesem Ortsteil", "en": "Published figures on this district"},
+    "published_none": {"de": "Für diesen Ortsteil wurden keine veröffentlichten Zahlen gefunden.",
+                       "en": "No published figures were found for this district."},
+    "published_help": {"de": "Echte, veröffentlichte Werte mit eigener Definition und Stichtag – nicht Teil der Demodaten.",
+                       "en": "Real published values with their own definition and date – not part of the demo data."},
+}
+
+v = view()
+catalog = data.catalog()
+table = data.indicator_table()
+names = area_names()
+ids = ortsteile()["area_id"].tolist()
+if st.session_state.get("gebiet") not in ids:
+    st.session_state["gebiet"] = (list(v.ortsteile) or focus_ids())[0]
+area_id = st.selectbox(TEXT["choose"][v.lang], ids, key="gebiet", format_func=names.get, bind="query-params")
+bezirk = parent_of()[area_id]
+
+badge = " · Fokusquartier „Zusammen im Quartier“" if area_id in focus_ids() and v.lang == "de" else (
+    " · focus district" if area_id in focus_ids() else "")
+st.title(f"{t('page_profile', v.lang)}: {names[area_id]}")
+st.markdown(f"{TEXT['in'][v.lang]} {names[bezirk]}{badge} · {t('year', v.lang)} {v.year}")
+shown = table[table["area_id"].isin([area_id, bezirk, "bochum"])]
+demo_banner(shown, v.lang)
+
+left, right = st.columns([2, 1])
+with left:
+    st.subheader(TEXT["summary"][v.lang])
+    st.markdown(text.profile_summary(table, area_id, v.year, v.lang))
+with right:
+    st.subheader(TEXT["where"][v.lang])
+    chart(figures.locator_map_figure(data.geometry("ortsteil"), area_id), key="locator")
+
+st.subheader(TEXT["all"][v.lang])
+profile = views.profile(table, area_id, v.year)
+chart(figures.profile_bars_figure(profile, v.lang), key="profile_bars")
+display = views.display_table(table[(table["area_id"] == area_id) & (table["year"] == v.year)], v.lang)
+st.dataframe(display, hide_index=True, width="stretch")
+meta = tables.metadata_frame(list(catalog.indicators), catalog, data.all_sources(), sorted(
+    {s for ids_ in shown["source_ids"] for s in ids_.split(";") if s}), v.lang)
+table_downloads(display, f"steckbrief_{area_id}_{v.year}", v.lang, meta, key="steckbrief_dl")
+
+st.subheader(TEXT["trends"][v.lang])
+key_ids = [th.key_indicator for th in catalog.themes.values() if th.key_indicator]
+cols = st.columns(2)
+for i, indicator_id in enumerate(key_ids):
+    with cols[i % 2]:
+        chart(figures.trend_figure(table, indicator_id, [area_id], "absolute",
+                                   published=published.comparable_points(indicator_id), lang=v.lang),
+              key=f"steckbrief_trend_{indicator_id}")
+
+st.subheader(TEXT["published"][v.lang])
+facts = published.for_area(area_id)
+if facts.empty:
+    st.caption(TEXT["published_none"][v.lang])
+else:
+    st.caption(TEXT["published_help"][v.lang])
+    labels = published.measure_labels()
+    for row in facts.itertuples():
+        value = fmt_number(row.value, 1 if float(row.value) % 1 else 0, v.lang)
+        unit = " %" if row.unit == "percent" else f" {row.unit}"
+        st.markdown(f"- **{html.escape(labels.get(row.measure, row.measure))}**: {value}{unit} "
+                    f"({fmt_date(row.reference_date, v.lang)}) – {html.escape(str(row.definition_de))} "
+                    f"[{t('source_line', v.lang)}]({row.source_url})")
+source_caption(shown, v.lang)

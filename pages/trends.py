@@ -1,0 +1,62 @@
+"""Trends: lines for the chosen Ortsteile, their Stadtbezirke and the city; absolute, indexed or gap."""
+
+import streamlit as st
+
+from indicators import figures, published, tables, views
+from ui import data
+from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.i18n import t
+
+MODES = ["absolute", "indexed", "gap"]
+TEXT = {
+    "choose": {"de": "Bitte in der Seitenleiste mindestens einen Ortsteil wählen.",
+               "en": "Please choose at least one district in the sidebar."},
+    "published": {"de": "Veröffentlichte Reihen mit eigener Definition",
+                  "en": "Published series with their own definition"},
+    "published_help": {
+        "de": "Amtliche bzw. veröffentlichte Werte, deren Definition von den Indikatoren dieses Monitors abweicht. "
+              "Sie stehen deshalb in eigenen Diagrammen und nie auf der Achse eines anderen Indikators.",
+        "en": "Official or published values whose definition differs from this monitor's indicators; "
+              "shown in charts of their own, never on another indicator's axis."},
+    "points": {"de": "Rauten: veröffentlichte Werte derselben Definition (echt, mit Quelle und Stichtag).",
+               "en": "Diamonds: published values of the same definition (real, with source and date)."},
+}
+SERIES = ["arbeitslosenquote_ba_dezember"]
+
+v = view()
+catalog = data.catalog()
+ind = catalog.indicators[v.indicator]
+table = data.indicator_table()
+
+st.title(f"{t('page_trends', v.lang)}: {ind.label(v.lang)}")
+mode = st.radio(t("mode", v.lang), MODES, format_func=lambda m: t(f"mode_{m}", v.lang), key="modus",
+                horizontal=True, bind="query-params")
+if not v.ortsteile:
+    st.info(TEXT["choose"][v.lang])
+    st.stop()
+
+frame = views.trend_frame(table, v.indicator, list(v.ortsteile), mode)
+shown = table[(table["indicator_id"] == v.indicator) & table["area_id"].isin(frame["area_id"].unique())]
+demo_banner(shown, v.lang)
+points = published.comparable_points(v.indicator)
+fig = figures.trend_figure(table, v.indicator, list(v.ortsteile), mode, published=points, lang=v.lang)
+chart(fig, key="trend_chart")
+if mode == "absolute" and len(points):
+    st.caption(TEXT["points"][v.lang])
+st.caption(ind.definition.get(v.lang, "") + " " + ind.caveats.get(v.lang, ""))
+
+wide = frame.pivot_table(index="name", columns="year", values="value").round(ind.decimals + 1)
+st.dataframe(wide, width="stretch")
+meta = tables.metadata_frame([v.indicator], catalog, data.all_sources(), sorted(
+    {s for ids in shown["source_ids"] for s in ids.split(";") if s}), v.lang)
+table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang, meta, key="trend_dl")
+source_caption(shown, v.lang)
+
+with st.expander(TEXT["published"][v.lang], expanded=ind.theme == "langzeitarbeitslosigkeit"):
+    st.caption(TEXT["published_help"][v.lang])
+    labels = published.measure_labels()
+    for measure in SERIES:
+        series = published.series(measure)
+        if len(series):
+            chart(figures.published_series_figure(series, labels.get(measure, measure), v.lang),
+                  key=f"pub_{measure}")

@@ -1,0 +1,59 @@
+"""Überblick: the four focus Ortsteile against the city on the key indicator of each theme."""
+
+import streamlit as st
+
+from indicators import figures, text
+from indicators.areas import area_names, focus_ids
+from indicators.formats import fmt_pp, fmt_value
+from ui import data
+from ui.components import chart, demo_banner, source_caption, view
+from ui.i18n import t
+
+v = view()
+catalog = data.catalog()
+table = data.indicator_table()
+names = area_names()
+year = int(table["year"].max())
+first_year = int(table["year"].min())
+
+st.title(t("app_title", v.lang))
+st.markdown(t("app_subtitle", v.lang))
+key_ids = [theme.key_indicator for theme in catalog.themes.values() if theme.key_indicator]
+shown = table[table["indicator_id"].isin(key_ids) & table["area_id"].isin(focus_ids() + ["bochum"])]
+demo_banner(shown, v.lang)
+
+intro = {"de": f"Stand {year}: die Schlüsselindikatoren der vier Fokusquartiere von „Zusammen im Quartier“ "
+               f"im Vergleich zum Stadtdurchschnitt, Entwicklung seit {first_year}.",
+         "en": f"{year}: the key indicators of the four focus districts of “Zusammen im Quartier” "
+               f"against the city average, change since {first_year}."}
+st.caption(intro[v.lang])
+
+for theme in catalog.themes.values():
+    if not theme.key_indicator:
+        continue
+    ind = catalog.indicators[theme.key_indicator]
+    rows = table[(table["indicator_id"] == ind.id) & (table["year"] == year)].set_index("area_id")
+    st.subheader(f"{theme.title.get(v.lang, theme.title['de'])} – {ind.label(v.lang, short=True)}")
+    st.caption(ind.definition.get(v.lang, ""))
+    city_value = rows.loc["bochum", "value"] if "bochum" in rows.index else float("nan")
+    columns = st.columns(len(focus_ids()) + 1)
+    for col, area_id in zip(columns, focus_ids()):
+        row = rows.loc[area_id]
+        delta_color = "inverse" if ind.polarity == "higher_is_worse" else (
+            "normal" if ind.polarity == "higher_is_better" else "off")
+        col.metric(names[area_id], fmt_value(row["value"], ind.unit, ind.decimals, v.lang),
+                   delta=fmt_pp(row["dev_pp"], ind.decimals, v.lang) + (" ggü. Stadt" if v.lang == "de" else " vs. city"),
+                   delta_color=delta_color)
+        since = {"de": f"seit {first_year}: {fmt_pp(row['change_since_base'], ind.decimals, v.lang)}",
+                 "en": f"since {first_year}: {fmt_pp(row['change_since_base'], ind.decimals, v.lang)}"}
+        col.caption(since[v.lang])
+        chart(figures.sparkline_figure(table, ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
+    columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))
+    for area_id in focus_ids():
+        st.markdown("- " + text.deviation_sentence(table, ind.id, area_id, year, v.lang))
+    links = st.columns([1, 1, 4])
+    links[0].page_link("pages/karte.py", label="🗺️ " + t("page_map", v.lang), query_params={"ind": ind.id})
+    links[1].page_link("pages/trends.py", label="📈 " + t("page_trends", v.lang), query_params={"ind": ind.id})
+    st.divider()
+
+source_caption(shown, v.lang)

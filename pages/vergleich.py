@@ -1,0 +1,54 @@
+"""Vergleich: all Ortsteile ranked, focus group pooled against the rest and the city, two-indicator scatter."""
+
+import streamlit as st
+
+from indicators import figures, tables, views
+from indicators.areas import focus_ids
+from ui import data
+from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.i18n import t
+
+TEXT = {
+    "ranking": {"de": "Rangfolge der 30 Ortsteile", "en": "Ranking of the 30 districts"},
+    "groups": {"de": "Fokusquartiere zusammen gegen die übrigen 26 Ortsteile und die Stadt",
+               "en": "Focus districts pooled against the other 26 and the city"},
+    "groups_help": {"de": "Gepoolt: Summe der Zähler geteilt durch Summe der Nenner – nicht der Mittelwert der Quoten.",
+                    "en": "Pooled: sum of numerators over sum of denominators – not the mean of rates."},
+    "scatter": {"de": "Zwei Indikatoren im Zusammenhang", "en": "Two indicators together"},
+    "x": {"de": "x-Achse", "en": "x axis"},
+    "y": {"de": "y-Achse", "en": "y axis"},
+}
+
+v = view()
+catalog = data.catalog()
+ind = catalog.indicators[v.indicator]
+table = data.indicator_table()
+
+st.title(f"{t('page_compare', v.lang)}: {ind.label(v.lang)} {v.year}")
+shown = views.indicator_slice(table, v.indicator, v.year, None)
+demo_banner(shown, v.lang)
+
+st.subheader(TEXT["ranking"][v.lang])
+chart(figures.ranking_figure(table, v.indicator, v.year, focus_ids(), v.lang), key="ranking")
+
+if ind.is_rate:
+    st.subheader(TEXT["groups"][v.lang])
+    pooled = views.pooled_groups(table, v.indicator, v.year, focus_ids())
+    chart(figures.groups_figure(pooled, v.indicator, v.lang), key="groups")
+    st.caption(TEXT["groups_help"][v.lang])
+
+st.subheader(TEXT["scatter"][v.lang])
+rates = [i for i, x in catalog.indicators.items() if x.is_rate]
+cols = st.columns(2)
+x_id = cols[0].selectbox(TEXT["x"][v.lang], rates, index=rates.index("kinderarmut"), key="x",
+                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True), bind="query-params")
+y_id = cols[1].selectbox(TEXT["y"][v.lang], rates, index=rates.index("ohne_abschluss_quote"), key="y",
+                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True), bind="query-params")
+chart(figures.scatter_figure(table, x_id, y_id, v.year, focus_ids(), v.lang), key="scatter")
+
+ortsteil_rows = views.indicator_slice(table, v.indicator, v.year, "ortsteil")
+display = views.display_table(ortsteil_rows, v.lang)
+meta = tables.metadata_frame([v.indicator], catalog, data.all_sources(), sorted(
+    {s for ids in shown["source_ids"] for s in ids.split(";") if s}), v.lang)
+table_downloads(display, f"vergleich_{v.indicator}_{v.year}", v.lang, meta, key="vergleich_dl")
+source_caption(shown, v.lang)

@@ -1,0 +1,78 @@
+"""Small building blocks every page uses: demo banner, source line, charts, downloads."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from indicators import tables
+from indicators.formats import fmt_date
+from ui import data
+from ui.i18n import t
+
+
+def view():
+    """The shared view the sidebar wrote for this run."""
+    return st.session_state["view"]
+
+
+def source_ids_of(frame: pd.DataFrame) -> list[str]:
+    """Distinct source ids behind the rows of an indicator-table slice."""
+    if frame.empty or "source_ids" not in frame:
+        return []
+    return sorted({s for ids in frame["source_ids"].dropna().unique() for s in str(ids).split(";") if s})
+
+
+def is_illustrative(frame: pd.DataFrame) -> bool:
+    """True while any value shown comes from the demo data."""
+    return bool("is_demo" in frame and frame["is_demo"].any())
+
+
+def demo_banner(frame: pd.DataFrame, lang: str) -> None:
+    """A clear banner while any value on the page is illustrative."""
+    if is_illustrative(frame):
+        st.warning(t("demo_banner", lang), icon="⚠️")
+
+
+def source_text(source_id: str, lang: str) -> str:
+    """'Title (Publisher), Stichtag 31.12.2024, Lizenz …' for one source."""
+    src = data.all_sources().get(source_id, {})
+    title = src.get("title", source_id)
+    title = title.get(lang, title.get("de")) if isinstance(title, dict) else str(title)
+    parts = [title]
+    if src.get("publisher"):
+        parts[0] += f" ({src['publisher']})"
+    parts.append(f"{t('reference_date', lang)} {fmt_date(src.get('reference_date'), lang)}")
+    if src.get("licence"):
+        parts.append(("Lizenz " if lang == "de" else "licence ") + str(src["licence"]))
+    return ", ".join(parts)
+
+
+def source_caption(frame: pd.DataFrame, lang: str) -> None:
+    """The sources and reference dates of what a chart or table shows (escaped: titles may come from files)."""
+    ids = source_ids_of(frame)
+    if ids:
+        text = " · ".join(html.escape(source_text(s, lang)) for s in ids)
+        st.caption(f"{t('sources', lang)}: {text}")
+
+
+def chart(fig, key: str, **kwargs):
+    """A plotly chart, offline (no topojson from a CDN) and in the figure's own colours."""
+    from indicators.figures import PLOTLY_CONFIG
+
+    return st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+
+
+def table_downloads(frame: pd.DataFrame, basename: str, lang: str, metadata: pd.DataFrame | None = None,
+                    key: str = "dl") -> None:
+    """Download buttons: CSV for German Excel, XLSX (with a metadata sheet), Parquet."""
+    cols = st.columns(3)
+    cols[0].download_button(t("download_csv", lang), tables.to_excel_csv(frame), f"{basename}.csv",
+                            "text/csv", key=f"{key}_csv")
+    cols[1].download_button(t("download_xlsx", lang), tables.to_xlsx(frame, metadata), f"{basename}.xlsx",
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"{key}_xlsx")
+    cols[2].download_button(t("download_parquet", lang), tables.to_parquet(frame), f"{basename}.parquet",
+                            "application/octet-stream", key=f"{key}_parquet")

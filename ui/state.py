@@ -1,0 +1,69 @@
+"""The shared view (indicator, year, Ortsteile, language) and the page list; all of it lives in the URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from indicators.areas import focus_ids, ortsteile
+from indicators.catalog import load_catalog
+from ui.i18n import LANGUAGES, t
+
+DEFAULT_INDICATOR = "langzeitarbeitslosenanteil"
+
+# (script, title key, icon, url path); emoji icons only: a :material/…: icon loads a web font
+PAGES = [
+    ("pages/ueberblick.py", "page_overview", "🏠", "ueberblick"),
+    ("pages/karte.py", "page_map", "🗺️", "karte"),
+    ("pages/trends.py", "page_trends", "📈", "trends"),
+    ("pages/vergleich.py", "page_compare", "📊", "vergleich"),
+    ("pages/steckbrief.py", "page_profile", "📄", "steckbrief"),
+    ("pages/daten.py", "page_data", "🗂️", "daten"),
+]
+
+
+@dataclass(frozen=True)
+class View:
+    """What the user is looking at; every page reads it, the sidebar writes it."""
+
+    indicator: str
+    year: int
+    ortsteile: tuple[str, ...]
+    lang: str
+
+
+def page_objects(lang: str) -> list:
+    """st.Page objects for st.navigation, from the one page list."""
+    return [st.Page(path, title=t(key, lang), icon=icon, url_path=slug, default=(i == 0))
+            for i, (path, key, icon, slug) in enumerate(PAGES)]
+
+
+def current_lang() -> str:
+    """The chosen language (the sidebar's radio; German until it has run)."""
+    return st.session_state.get("lang", "de")
+
+
+def _indicator_label(indicator_id: str, lang: str) -> str:
+    catalog = load_catalog()
+    ind = catalog.indicators[indicator_id]
+    theme = catalog.themes[ind.theme].title
+    return f"{theme.get(lang, theme['de'])} · {ind.label(lang, short=True)}"
+
+
+def sidebar(years: list[int]) -> View:
+    """Render the shared sidebar and return the view it describes."""
+    catalog = load_catalog()
+    names = dict(zip(ortsteile()["area_id"], ortsteile()["name"]))
+    with st.sidebar:
+        lang = st.radio(t("language", current_lang()), list(LANGUAGES), key="lang",
+                        format_func=LANGUAGES.get, horizontal=True, bind="query-params")
+        indicator = st.selectbox(t("indicator", lang), list(catalog.indicators), key="ind",
+                                 index=list(catalog.indicators).index(DEFAULT_INDICATOR),
+                                 format_func=lambda i: _indicator_label(i, lang), bind="query-params")
+        year = st.select_slider(t("year", lang), options=years, value=years[-1], key="jahr",
+                                bind="query-params")
+        chosen = st.multiselect(t("ortsteile", lang), list(names), default=focus_ids(), key="ot",
+                                format_func=names.get, help=t("ortsteile_help", lang),
+                                bind="query-params")
+    return View(indicator=indicator, year=int(year), ortsteile=tuple(chosen), lang=lang)
