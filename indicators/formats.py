@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 MISSING_TEXT = {"de": "keine Daten", "en": "no data"}
 
@@ -15,7 +16,9 @@ def fmt_number(x, decimals: int = 0, lang: str = "de") -> str:
     """15389 -> '15.389' (de) or '15,389' (en); 28.8 with 1 decimal -> '28,8'."""
     if _is_missing(x):
         return MISSING_TEXT[lang]
-    text = f"{float(x):,.{decimals}f}"
+    # half up, as people round (Python's format rounds exact halves to even: 9.25 -> 9.2)
+    rounded = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
     if lang == "de":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
@@ -32,7 +35,7 @@ def fmt_pp(x, decimals: int = 1, lang: str = "de", signed: bool = True) -> str:
     """A difference of rates: '+9,8 Prozentpunkte' / '+9.8 percentage points'."""
     if _is_missing(x):
         return MISSING_TEXT[lang]
-    x = round(float(x), decimals)
+    x = float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     sign = "+" if signed and x > 0 else ("−" if x < 0 else "")
     unit = "Prozentpunkte" if lang == "de" else "percentage points"
     return f"{sign}{fmt_number(abs(x), decimals, lang)} {unit}"

@@ -60,14 +60,14 @@ geo = data.geometry(level)
 geo_kind = geo["kind"].iloc[0] if len(geo) else "schematic"
 st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_official", v.lang))
 
-breaks = classify.fixed_breaks(table[table["level"] == level], v.indicator, method, k) if fixed else None
+breaks = classify.fixed_breaks(table, v.indicator, method, k, level=level) if fixed else None
 fig = figures.map_figure(table, geo, v.indicator, v.year, method=method, k=k, breaks=breaks,
                          focus_ids=focus_ids() if level == "ortsteil" else (), selected_id=selected,
                          label_all=True, lang=v.lang, level=level)
 chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points")
 
 if st.toggle(TEXT["animate"][v.lang], key="animation"):
-    all_breaks = breaks or classify.fixed_breaks(table[table["level"] == level], v.indicator, method, k)
+    all_breaks = breaks or classify.fixed_breaks(table, v.indicator, method, k, level=level)
     chart(figures.map_animation_figure(table, geo, v.indicator, method=method, k=k, breaks=all_breaks,
                                        focus_ids=focus_ids() if level == "ortsteil" else (), lang=v.lang,
                                        level=level), key="karte_animation")
