@@ -114,8 +114,8 @@ def test_fixed_breaks_equal_interval_over_years():
 
 def test_german_and_english_labels():
     breaks = [12.3, 15.0, 20.25, 28.8]
-    assert class_labels(breaks, 1, "percent", "de") == ["12,3 – 15,0 %", "15,0 – 20,2 %", "20,2 – 28,8 %"]
-    assert class_labels(breaks, 1, "percent", "en") == ["12.3 – 15.0%", "15.0 – 20.2%", "20.2 – 28.8%"]
+    assert class_labels(breaks, 1, "percent", "de") == ["12,3 – 15,0 %", "15,0 – 20,3 %", "20,3 – 28,8 %"]
+    assert class_labels(breaks, 1, "percent", "en") == ["12.3 – 15.0%", "15.0 – 20.3%", "20.3 – 28.8%"]
     assert class_labels([1200.0, 15389.0], 0, "count", "de") == ["1.200 – 15.389"]
 
 

@@ -102,7 +102,7 @@ def test_german_and_english_number_formats():
     assert fmt_percent(28.8, lang="en") == "28.8%"
     assert fmt_pp(9.8) == "+9,8 Prozentpunkte"
     assert fmt_pp(-0.04) == "0,0 Prozentpunkte"
-    assert fmt_pp(-2.25, lang="en") == "−2.2 percentage points"
+    assert fmt_pp(-2.25, lang="en") == "−2.3 percentage points"  # half up, as people round
     assert fmt_percent(float("nan")) == "keine Daten"
     assert fmt_date("2018-12-31") == "31.12.2018"
 
