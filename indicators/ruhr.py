@@ -1,0 +1,167 @@
+"""Bochum among the Ruhr cities: official Kreis figures shipped as GENESIS table CSVs in data/ruhr/.
+
+The files are read at run time through the GENESIS reader, so the reader path is the real one.
+``python -m indicators.ruhr --rebuild SRC`` rewrote them once from a long CSV of published cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.genesis import GenesisResult, read_table_csv, result_from_tidy
+from indicators.paths import DATA_DIR
+from indicators.schema import COUNT_COLUMNS
+
+RUHR_DIR = DATA_DIR / "ruhr"
+RUHR_AREAS_FILE = DATA_DIR / "ruhr_areas.csv"
+SOURCE_ID = "regionaldatenbank"
+ENCODING = "cp1252"
+BOCHUM_AREA_ID = "ags_05911"
+
+# titles as the Regionaldatenbank names the tables (first lines of its CSV download)
+TABLE_TITLES = {
+    "12411-01-01-4": ["Bevölkerung nach Geschlecht - Stichtag 31.12. -", "regionale Tiefe: Kreise und krfr. Städte",
+                      "Fortschreibung des Bevölkerungsstandes"],
+    "12411-02-03-4": ["Bevölkerung nach Geschlecht und Altersgruppen (17) - Stichtag 31.12. -",
+                      "regionale Tiefe: Kreise und krfr. Städte", "Fortschreibung des Bevölkerungsstandes"],
+    "13211-02-05-4": ["Arbeitslose nach ausgewählten Personengruppen sowie Arbeitslosenquoten -",
+                      "Jahresdurchschnitt - regionale Tiefe: Kreise und krfr. Städte",
+                      "Arbeitsmarktstatistik der Bundesagentur für Arbeit"],
+    "21111-02-06-4": ["Absolventen und Abgänger aus allgemeinbildenden Schulen nach Abschlussarten und Geschlecht -",
+                      "Schuljahr - regionale Tiefe: Kreise und krfr. Städte", "Statistik der allgemeinbildenden Schulen"],
+    "22811-02-02-4": ["Personen in Bedarfsgemeinschaften und Regelleistungsberechtigte nach dem SGB II -",
+                      "Stichtag 31.12. - regionale Tiefe: Kreise und krfr. Städte",
+                      "Statistik der Grundsicherung für Arbeitsuchende nach dem SGB II"],
+}
+
+
+def _indent(ags: str) -> str:
+    """GENESIS indents names by depth: Germany 0, Land 2, Kreis 6 spaces."""
+    if ags == "DG":
+        return ""
+    return {2: "  ", 3: "    "}.get(len(ags), "      ")
+
+
+def _area_order(ags: str) -> tuple[int, str]:
+    return (0 if ags == "DG" else 1, ags)
+
+
+def header_rows(measures: list[str]) -> list[list[str]]:
+    """Stacked header rows for measures 'a | b | c'; a parent is written once, above its first column."""
+    parts = [m.split(" | ") for m in measures]
+    depth = max(len(p) for p in parts)
+    rows = [[""] * len(parts) for _ in range(depth)]
+    for c, p in enumerate(parts):
+        prev = parts[c - 1] if c else []
+        for k, label in enumerate(p):
+            if k == len(p) - 1 or prev[:k + 1] != p[:k + 1]:
+                rows[k][c] = label
+    return rows
+
+
+def write_table_csv(table: str, cells: pd.DataFrame, path: Path) -> Path:
+    """One table of published cells -> a classic GENESIS table CSV (cp1252, CRLF, footer with licence and Stand)."""
+    measures = list(dict.fromkeys(cells["measure"]))
+    units = cells.drop_duplicates("measure").set_index("measure")["unit"]
+    wide = cells.pivot_table(index=["time", "ags", "area"], columns="measure", values="value", aggfunc="first")
+    times = sorted(cells["time"].unique(), key=lambda t: (t[-4:], t))
+    areas = sorted(cells[["ags", "area"]].drop_duplicates().itertuples(index=False), key=lambda a: _area_order(a[0]))
+    lead = ["", "", ""]
+    lines = [[f"GENESIS-Tabelle: {table}"]] + [[t] for t in TABLE_TITLES.get(table, [table])]
+    lines += [lead + r for r in header_rows(measures)]
+    lines.append(lead + [units[m] for m in measures])
+    for time in times:
+        for ags, area in areas:
+            if (time, ags, area) in wide.index:
+                row = wide.loc[(time, ags, area)]
+                lines.append([time, ags, _indent(ags) + area] + [row.get(m, "") for m in measures])
+    first = cells.iloc[0]
+    footer = ["__________", first["licence"], f"Stand: {first['stand']}", f"Quelle: {first['source_url']}"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding=ENCODING, newline="") as f:
+        writer = csv.writer(f, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerows(lines)
+        f.write("\r\n".join(footer) + "\r\n")
+    return path
+
+
+def rebuild(src: Path, out_dir: Path = RUHR_DIR) -> list[Path]:
+    """Convert the long CSV of published cells (ags,area,table,time,measure,value,...) into one file per table."""
+    cells = pd.read_csv(src, dtype=str, keep_default_na=False)
+    return [write_table_csv(table, group, out_dir / f"{table}.csv") for table, group in cells.groupby("table", sort=True)]
+
+
+def ruhr_files() -> list[Path]:
+    """The shipped table files, in name order."""
+    return sorted(RUHR_DIR.glob("*.csv"))
+
+
+@lru_cache(maxsize=1)
+def _results() -> tuple[GenesisResult, ...]:
+    return tuple(read_table_csv(p, source_id=SOURCE_ID) for p in ruhr_files())
+
+
+@lru_cache(maxsize=1)
+def _combined() -> GenesisResult:
+    """All tables read through the reader, then mapped together (one variable may come from two tables)."""
+    results = _results()
+    tidy = pd.concat([r.tidy for r in results], ignore_index=True)
+    notes = [n for r in results for n in r.notes if not n.startswith("Merkmal ohne Zuordnung")]
+    meta = {r.meta["table"]: {k: r.meta.get(k, "") for k in ("title", "licence", "stand")} for r in results}
+    return result_from_tidy("genesis_table", tidy, meta, notes, SOURCE_ID, None)
+
+
+def load_ruhr_counts() -> pd.DataFrame:
+    """Counts (area_id ags_*) of the Ruhr Kreise, NRW and Germany, in the counts schema."""
+    return _combined().counts[COUNT_COLUMNS].copy()
+
+
+def load_ruhr_official_rates() -> pd.DataFrame:
+    """The published rates (e.g. Arbeitslosenquote) with their ids, titles and definitions."""
+    return _combined().rates.copy()
+
+
+def load_ruhr_tidy() -> pd.DataFrame:
+    """Every published cell of the shipped tables."""
+    return _combined().tidy.copy()
+
+
+def ruhr_report() -> list[str]:
+    """Notes of the reader on the shipped tables (unmapped measures, conflicts)."""
+    return list(_combined().notes)
+
+
+def ruhr_meta() -> dict:
+    """Per table: title, licence and 'Stand' from the file footer."""
+    return dict(_combined().meta)
+
+
+@lru_cache(maxsize=1)
+def _areas_cached() -> pd.DataFrame:
+    return pd.read_csv(RUHR_AREAS_FILE, dtype=str, keep_default_na=False)
+
+
+def ruhr_areas() -> pd.DataFrame:
+    """The 15 Ruhr Kreise, NRW and Germany: area_id, ags, name, official_name, level."""
+    return _areas_cached().copy()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m indicators.ruhr --rebuild SRC` rewrites data/ruhr/ from a long CSV of published cells."""
+    parser = argparse.ArgumentParser(prog="python -m indicators.ruhr")
+    parser.add_argument("--rebuild", metavar="SRC", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=RUHR_DIR)
+    args = parser.parse_args(argv)
+    for path in rebuild(args.rebuild, args.out):
+        print(f"geschrieben: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
