@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators import store
 from indicators.aggregate import aggregate_all_levels
 from indicators.areas import load_areas
 from indicators.catalog import load_catalog
@@ -24,8 +25,6 @@ def load_demo_counts() -> pd.DataFrame:
 
 def load_imported_counts() -> pd.DataFrame:
     """Counts the user imported into the store (empty when nothing was imported)."""
-    from indicators import store  # the store is optional at import time of this module
-
     return store.load_imported_counts()
 
 
@@ -38,8 +37,15 @@ def overlay(base: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
 
 
 def ortsteil_counts() -> pd.DataFrame:
-    """Counts per Ortsteil from every source in use: demo, overridden by imports."""
-    return overlay(load_demo_counts(), load_imported_counts())
+    """Counts per Ortsteil from every source in use: demo, overridden by imports.
+
+    Imported Kreis-level counts (e.g. a GENESIS table, area ids 'ags_*') belong to the Ruhr
+    comparison, not to Bochum's Ortsteil hierarchy, so they are left out here.
+    """
+    areas = load_areas()
+    ortsteil_ids = areas.loc[areas["level"] == "ortsteil", "area_id"]
+    imported = load_imported_counts()
+    return overlay(load_demo_counts(), imported[imported["area_id"].isin(ortsteil_ids)])
 
 
 def build(counts: pd.DataFrame | None = None, areas: pd.DataFrame | None = None,
