@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import data
+from ui.components import ROUTED_KEY
 from ui.i18n import t
 from ui.state import current_lang, page_objects, sidebar
 
@@ -12,4 +13,8 @@ navigation = st.navigation(page_objects(current_lang()))
 table = data.indicator_table()
 st.session_state["view"] = sidebar(sorted(table["year"].unique().tolist()))
 st.sidebar.caption(t("app_subtitle", st.session_state["view"].lang))
-navigation.run()
+st.session_state[ROUTED_KEY] = True
+try:
+    navigation.run()
+finally:
+    st.session_state[ROUTED_KEY] = False

@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators import classify, figures, tables, views
 from indicators.areas import area_names, focus_ids
-from ui import data
+from ui import data, url
 from ui.components import chart, demo_banner, source_caption, table_downloads, view
 from ui.i18n import t
 
@@ -42,17 +42,22 @@ table = data.indicator_table()
 names = area_names()
 
 st.title(f"{t('page_map', v.lang)}: {ind.label(v.lang)}")
+ortsteil_ids = list(views.indicator_slice(table, v.indicator, v.year, "ortsteil")["area_id"])
+url.init("ebene", "ortsteil", LEVELS)
+url.init("klassen", "quantiles", classify.METHODS)
+url.init("k", 5, range(3, 8), cast=int)
+url.init("gebiet", None, ortsteil_ids)
 controls = st.columns([1.2, 1.6, 1, 1.4])
 level = controls[0].radio(TEXT["level"][v.lang], list(LEVELS), format_func=lambda x: LEVELS[x][v.lang],
-                          key="ebene", horizontal=True, bind="query-params")
+                          key="ebene", horizontal=True)
 method = controls[1].selectbox(TEXT["method"][v.lang], list(classify.METHODS), key="klassen",
-                               format_func=lambda m: classify.METHODS[m], bind="query-params")
-k = controls[2].slider(TEXT["k"][v.lang], 3, 7, 5, key="k", bind="query-params")
+                               format_func=lambda m: classify.METHODS[m])
+k = controls[2].slider(TEXT["k"][v.lang], 3, 7, key="k")
 fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=True, key="fix", help=TEXT["fixed_help"][v.lang])
-
-ortsteil_ids = list(views.indicator_slice(table, v.indicator, v.year, "ortsteil")["area_id"])
-selected = st.selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], key="gebiet", bind="query-params",
+selected = st.selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], key="gebiet",
                         format_func=lambda a: "–" if a is None else names[a])
+for key, value in (("ebene", level), ("klassen", method), ("k", k), ("gebiet", selected)):
+    url.publish(key, value)
 
 shown = views.indicator_slice(table, v.indicator, v.year, level)
 demo_banner(shown, v.lang)

@@ -7,7 +7,7 @@ import streamlit as st
 from indicators import figures, published, tables, text, views
 from indicators.areas import area_names, focus_ids, ortsteile, parent_of
 from indicators.formats import fmt_date, fmt_number
-from ui import data
+from ui import data, url
 from ui.components import chart, demo_banner, source_caption, table_downloads, view
 from ui.i18n import t
 
@@ -30,9 +30,11 @@ catalog = data.catalog()
 table = data.indicator_table()
 names = area_names()
 ids = ortsteile()["area_id"].tolist()
-if st.session_state.get("gebiet") not in ids:
+url.init("gebiet", (list(v.ortsteile) or focus_ids())[0], ids)
+if st.session_state.get("gebiet") not in ids:  # e.g. nothing selected on the map
     st.session_state["gebiet"] = (list(v.ortsteile) or focus_ids())[0]
-area_id = st.selectbox(TEXT["choose"][v.lang], ids, key="gebiet", format_func=names.get, bind="query-params")
+area_id = st.selectbox(TEXT["choose"][v.lang], ids, key="gebiet", format_func=names.get)
+url.publish("gebiet", area_id)
 bezirk = parent_of()[area_id]
 
 badge = " · Fokusquartier „Zusammen im Quartier“" if area_id in focus_ids() and v.lang == "de" else (

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators import figures, published, tables, views
-from ui import data
+from ui import data, url
 from ui.components import chart, demo_banner, source_caption, table_downloads, view
 from ui.i18n import t
 
@@ -29,8 +29,10 @@ ind = catalog.indicators[v.indicator]
 table = data.indicator_table()
 
 st.title(f"{t('page_trends', v.lang)}: {ind.label(v.lang)}")
+url.init("modus", "absolute", MODES)
 mode = st.radio(t("mode", v.lang), MODES, format_func=lambda m: t(f"mode_{m}", v.lang), key="modus",
-                horizontal=True, bind="query-params")
+                horizontal=True)
+url.publish("modus", mode)
 if not v.ortsteile:
     st.info(TEXT["choose"][v.lang])
     st.stop()

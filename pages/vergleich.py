@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators import figures, tables, views
 from indicators.areas import focus_ids
-from ui import data
+from ui import data, url
 from ui.components import chart, demo_banner, source_caption, table_downloads, view
 from ui.i18n import t
 
@@ -39,11 +39,15 @@ if ind.is_rate:
 
 st.subheader(TEXT["scatter"][v.lang])
 rates = [i for i, x in catalog.indicators.items() if x.is_rate]
+url.init("x", "kinderarmut", rates)
+url.init("y", "ohne_abschluss_quote", rates)
 cols = st.columns(2)
-x_id = cols[0].selectbox(TEXT["x"][v.lang], rates, index=rates.index("kinderarmut"), key="x",
-                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True), bind="query-params")
-y_id = cols[1].selectbox(TEXT["y"][v.lang], rates, index=rates.index("ohne_abschluss_quote"), key="y",
-                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True), bind="query-params")
+x_id = cols[0].selectbox(TEXT["x"][v.lang], rates, key="x",
+                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True))
+y_id = cols[1].selectbox(TEXT["y"][v.lang], rates, key="y",
+                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True))
+url.publish("x", x_id)
+url.publish("y", y_id)
 chart(figures.scatter_figure(table, x_id, y_id, v.year, focus_ids(), v.lang), key="scatter")
 
 ortsteil_rows = views.indicator_slice(table, v.indicator, v.year, "ortsteil")

@@ -13,8 +13,19 @@ from ui import data
 from ui.i18n import t
 
 
+ROUTED_KEY = "_routed"
+
+
 def view():
-    """The shared view the sidebar wrote for this run."""
+    """The shared view the sidebar wrote for this run (reruns through the router if it did not run)."""
+    if not st.session_state.get(ROUTED_KEY):
+        # Streamlit runs a page script directly, without dashboard.py, while it still believes the
+        # app uses the old automatic pages/ folder (the first run of a new server on a deep link,
+        # and every AppTest run). Switch that off and rerun the same page through the router.
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["view"]
 
 

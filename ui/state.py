@@ -8,6 +8,7 @@ import streamlit as st
 
 from indicators.areas import focus_ids, ortsteile
 from indicators.catalog import load_catalog
+from ui import url
 from ui.i18n import LANGUAGES, t
 
 DEFAULT_INDICATOR = "langzeitarbeitslosenanteil"
@@ -55,15 +56,20 @@ def sidebar(years: list[int]) -> View:
     """Render the shared sidebar and return the view it describes."""
     catalog = load_catalog()
     names = dict(zip(ortsteile()["area_id"], ortsteile()["name"]))
+    url.init("lang", "de", LANGUAGES)
+    url.init("ind", DEFAULT_INDICATOR, catalog.indicators)
+    url.init("jahr", years[-1], years, cast=int)
+    url.init("ot", focus_ids(), names, many=True)
     with st.sidebar:
         lang = st.radio(t("language", current_lang()), list(LANGUAGES), key="lang",
-                        format_func=LANGUAGES.get, horizontal=True, bind="query-params")
+                        format_func=LANGUAGES.get, horizontal=True)
         indicator = st.selectbox(t("indicator", lang), list(catalog.indicators), key="ind",
-                                 index=list(catalog.indicators).index(DEFAULT_INDICATOR),
-                                 format_func=lambda i: _indicator_label(i, lang), bind="query-params")
-        year = st.select_slider(t("year", lang), options=years, value=years[-1], key="jahr",
-                                bind="query-params")
-        chosen = st.multiselect(t("ortsteile", lang), list(names), default=focus_ids(), key="ot",
-                                format_func=names.get, help=t("ortsteile_help", lang),
-                                bind="query-params")
+                                 format_func=lambda i: _indicator_label(i, lang))
+        year = st.select_slider(t("year", lang), options=years, key="jahr")
+        chosen = st.multiselect(t("ortsteile", lang), list(names), key="ot",
+                                format_func=names.get, help=t("ortsteile_help", lang))
+    url.publish("lang", lang)
+    url.publish("ind", indicator)
+    url.publish("jahr", year)
+    url.publish("ot", chosen, many=True)
     return View(indicator=indicator, year=int(year), ortsteile=tuple(chosen), lang=lang)

@@ -1,0 +1,72 @@
+"""A real browser (Playwright + Debian's Chromium) against the dashboard on 127.0.0.1."""
+
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+
+from ui import server
+from ui.i18n import t
+from ui.state import PAGES
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    port = server.free_port()
+    process = server.start(port)
+    try:
+        server.wait_healthy(port)
+        yield f"http://{server.HOST}:{port}"
+    finally:
+        server.stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def wait_until_idle(page):
+    """Streamlit is done when its status widget (the running indicator) is gone."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=30_000)
+
+
+def test_every_page_renders_without_errors_and_only_talks_to_loopback(dashboard, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requests, console_errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    page.goto(dashboard)
+    wait_until_idle(page)
+    for index, (_path, key, _icon, slug) in enumerate(PAGES):
+        # navigate as a person does: through the sidebar's page links (in the page list's order)
+        page.locator("[data-testid='stSidebarNav'] a").nth(index).click()
+        if index:
+            page.wait_for_url(f"**/{slug}**")
+        wait_until_idle(page)
+        assert t(key) in page.locator("h1").first.inner_text() or index == 0, slug
+        assert page.locator("[data-testid='stException']").count() == 0, slug
+        assert page.locator("h1").count() >= 1, slug
+        if slug == "karte":
+            page.wait_for_selector("path.choroplethlocation", timeout=20_000)
+            # one shape per Ortsteil in the map (plus the focus outlines drawn on top)
+            assert page.locator(".geo").first.locator("path.choroplethlocation").count() >= 30
+    outside = [u for u in requests if urlparse(u).scheme not in LOCAL_SCHEMES
+               and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+    assert outside == []
+    assert console_errors == []
+    page.close()
