@@ -1,4 +1,4 @@
-"""Command line: python -m indicators build | validate | import | areas | versions | restore | fetch."""
+"""Command line: python -m indicators build | validate | import | areas | versions | restore | fetch | export | report | deck."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ from pathlib import Path
 from indicators.formats import fmt_number
 
 EXIT_OK, EXIT_INVALID = 0, 2
+# sub-commands with their own argument parsers: name -> (module, function)
+EXTERNAL_COMMANDS = {
+    "fetch": ("fetch", "main_fetch"),
+    "export": ("export", "main_export"),
+    "report": ("report", "main_report"),
+    "deck": ("deck", "main_deck"),
+}
 
 
 class GermanArgumentParser(argparse.ArgumentParser):
@@ -140,9 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "fetch":
-        from indicators.fetch import main_fetch
-
-        return main_fetch(argv[1:])
+    if argv and argv[0] in EXTERNAL_COMMANDS:
+        module_name, function_name = EXTERNAL_COMMANDS[argv[0]]
+        module = __import__(f"indicators.{module_name}", fromlist=[function_name])
+        return getattr(module, function_name)(argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args)

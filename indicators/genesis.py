@@ -615,7 +615,10 @@ def generate_ffcsv(n_rows: int, path, seed: int = 0) -> Path:
     k_i = idx % len(kreise)
     g_i = (idx // len(kreise)) % len(groups)
     y_i = idx // (len(kreise) * len(groups))
-    values = rng.integers(0, 50000, n_rows).astype(str)
+    # a consistent table: every group is a share of its Kreis's total, so parts never exceed wholes
+    totals = rng.integers(2_000, 50_000, (len(kreise), len(years)))
+    shares = np.concatenate([[1.0, 0.4, 0.1], rng.uniform(0.01, 0.3, len(groups) - 3)])
+    values = np.floor(totals[k_i, y_i] * shares[g_i]).astype(np.int64).astype(str)
     values = np.where(rng.random(n_rows) < 0.01, "-", values)
     values = np.where(rng.random(n_rows) < 0.005, ".", values)
     codes = np.array([g[0] for g in groups])[g_i]

@@ -78,12 +78,15 @@ def chart(fig, key: str, **kwargs):
 
 def table_downloads(frame: pd.DataFrame, basename: str, lang: str, metadata: pd.DataFrame | None = None,
                     key: str = "dl") -> None:
-    """Download buttons: CSV for German Excel, XLSX (with a metadata sheet), Parquet."""
+    """Download buttons: CSV for German Excel, XLSX (with a metadata sheet), Parquet.
+
+    The files are made only when a button is clicked (deferred data), so a rerun stays fast.
+    """
     cols = st.columns(3)
-    cols[0].download_button(t("download_csv", lang), tables.to_excel_csv(frame), f"{basename}.csv",
-                            "text/csv", key=f"{key}_csv")
-    cols[1].download_button(t("download_xlsx", lang), tables.to_xlsx(frame, metadata), f"{basename}.xlsx",
+    cols[0].download_button(t("download_csv", lang), lambda: tables.to_excel_csv(frame), f"{basename}.csv",
+                            "text/csv", key=f"{key}_csv", on_click="ignore")
+    cols[1].download_button(t("download_xlsx", lang), lambda: tables.to_xlsx(frame, metadata), f"{basename}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            key=f"{key}_xlsx")
-    cols[2].download_button(t("download_parquet", lang), tables.to_parquet(frame), f"{basename}.parquet",
-                            "application/octet-stream", key=f"{key}_parquet")
+                            key=f"{key}_xlsx", on_click="ignore")
+    cols[2].download_button(t("download_parquet", lang), lambda: tables.to_parquet(frame), f"{basename}.parquet",
+                            "application/octet-stream", key=f"{key}_parquet", on_click="ignore")

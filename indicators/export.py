@@ -1,0 +1,499 @@
+"""Static export: chart images (PNG, SVG, PDF) through one persistent kaleido server, the view bundle, the CLI.
+
+The kaleido sync server is a process-wide singleton and is not thread-safe (concurrent calls
+received each other's images), so every start and every render goes through one lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import figures, tables
+from indicators.areas import focus_ids, load_areas, match_names
+from indicators.catalog import load_catalog, load_sources
+from indicators.cli import GermanArgumentParser
+from indicators.formats import fmt_date
+from indicators.geometry import load_geometry
+from indicators.pipeline import build
+from indicators.published import load_published
+from indicators.views import (LEVEL_WORDS, area_order, flag_text, indicator_slice, is_illustrative, name_of,
+                              source_titles, trend_areas)
+
+FORMATS = ("png", "svg", "pdf")
+LANGS = ("de", "en")
+KINDS = ("map", "trend", "ranking")
+DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_SCALE = 1200, 800, 2
+RENDER_TIMEOUT_S = 120.0       # a first render starts the browser (~3 s); a warm one takes ~0.2 s
+WATCH_INTERVAL_S = 0.1         # how often a waiting render checks that the server is still alive
+CHROMIUM_MISSING_MESSAGE = (
+    "Für den Bildexport wird Chromium benötigt. Installation: sudo apt-get install -y chromium "
+    "(oder scripts/setup.sh ausführen). Der Download-Knopf im Diagramm selbst funktioniert weiterhin.")
+SERVER_FAILED_MESSAGE = ("Der Bildexport ist fehlgeschlagen: Chromium ließ sich nicht starten ({detail}). "
+                         "Der Download-Knopf im Diagramm selbst funktioniert weiterhin.")
+RENDER_FAILED_MESSAGE = ("Der Bildexport ist fehlgeschlagen ({detail}). "
+                         "Der Download-Knopf im Diagramm selbst funktioniert weiterhin.")
+DEMO_NOTE = {"de": "Illustrative Demodaten – keine amtlichen Werte",
+             "en": "Illustrative demo data – not official figures"}
+SOURCE_WORD = {"de": ("Quelle", "Quellen"), "en": ("Source", "Sources")}
+REFERENCE_DATE_WORD = {"de": "Stichtag", "en": "reference date"}
+KIND_FILE_WORDS = {"map": "karte", "trend": "entwicklung", "ranking": "rangfolge"}
+KIND_TITLES = {
+    "map": {"de": "Karte", "en": "Map"},
+    "trend": {"de": "Entwicklung", "en": "Trend"},
+    "ranking": {"de": "Rangfolge der Ortsteile", "en": "Ranking of districts"},
+}
+TEXT_FILE = "QUELLEN.txt"
+DATA_HEADERS = {
+    "de": {"area_id": "Gebiets-ID", "name": "Gebiet", "level": "Ebene", "year": "Jahr",
+           "indicator": "Indikator", "value": "Wert", "numerator": "Zähler", "denominator": "Nenner",
+           "value_stadtbezirk": "Wert Stadtbezirk", "value_stadt": "Wert Stadt",
+           "dev_pp": "Abweichung vom Stadtwert (Prozentpunkte)", "dev_pct": "Abweichung vom Stadtwert (%)",
+           "rank": "Rang (von 30)", "flag": "Hinweis", "source": "Quelle", "is_demo": "Demodaten"},
+    "en": {"area_id": "Area id", "name": "Area", "level": "Level", "year": "Year", "indicator": "Indicator",
+           "value": "Value", "numerator": "Numerator", "denominator": "Denominator",
+           "value_stadtbezirk": "Borough value", "value_stadt": "City value",
+           "dev_pp": "Deviation from city (percentage points)", "dev_pct": "Deviation from city (%)",
+           "rank": "Rank (of 30)", "flag": "Note", "source": "Source", "is_demo": "Demo data"},
+}
+YES_NO = {"de": ("ja", "nein"), "en": ("yes", "no")}
+BRAND_LINE = {"de": "Quartiersmonitor Bochum – Quellen und Definitionen",
+              "en": "Quartiersmonitor Bochum – sources and definitions"}
+NOTE_FILES = {
+    "de": "Die CSV-Datei ist für deutsches Excel (Semikolon, Dezimalkomma, UTF-8 mit BOM); die XLSX-Datei "
+          "enthält auf dem zweiten Blatt Definitionen, Quellen und Stichtage.",
+    "en": "The CSV file is for German Excel (semicolon, decimal comma, UTF-8 with BOM); the XLSX file holds "
+          "definitions, sources and reference dates on its second sheet.",
+}
+MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
+               "zip": "application/zip"}
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+_LOCK = threading.Lock()
+_SERVER = {"running": False}
+
+
+class ChromiumMissing(RuntimeError):
+    """No Chromium for kaleido: the app shows the German message and keeps the browser download."""
+
+    def __init__(self, message: str = CHROMIUM_MISSING_MESSAGE):
+        super().__init__(message)
+
+
+class ExportError(RuntimeError):
+    """An image export failed for another reason (message in German)."""
+
+
+# --- the kaleido server -------------------------------------------------------------------
+
+
+def browser_path() -> str | None:
+    """The browser kaleido would use: $BROWSER_PATH, else a Chromium/Chrome on PATH or in /usr/bin."""
+    from choreographer.browsers.chromium import Chromium
+
+    return Chromium.find_browser(skip_local=True)
+
+
+def chromium_available() -> bool:
+    """True when an executable Chromium (or Chrome) exists for the static export."""
+    path = browser_path()
+    return bool(path) and Path(path).is_file() and os.access(path, os.X_OK)
+
+
+def _global_server():
+    import kaleido
+
+    return kaleido._global_server  # the singleton behind start_sync_server: checked for a dead thread
+
+
+def _server_alive() -> bool:
+    server = _global_server()
+    thread = getattr(server, "_thread", None)
+    return server.is_running() and thread is not None and thread.is_alive()
+
+
+def _ensure_server() -> None:
+    """Start the one kaleido server on first use (caller holds the lock)."""
+    import kaleido
+
+    if not chromium_available():
+        raise ChromiumMissing()
+    if _SERVER["running"] and _server_alive():
+        return
+    if _global_server().is_running():  # a server whose browser died: reset it before a restart
+        kaleido.stop_sync_server(silence_warnings=True)
+    figures.apply_offline_defaults()  # plotly.io.defaults.topojson = the empty topology: no CDN request
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    _SERVER["running"] = True
+
+
+def stop_server() -> None:
+    """Stop the kaleido server (it starts again on the next render)."""
+    import kaleido
+
+    with _LOCK:
+        if _global_server().is_running():
+            kaleido.stop_sync_server(silence_warnings=True)
+        _SERVER["running"] = False
+
+
+def _call_watched(fig, opts: dict) -> bytes:
+    """kaleido.calc_fig_sync, but a server thread that dies (browser failed) raises instead of hanging."""
+    import kaleido
+
+    box: dict = {}
+
+    def work():
+        try:
+            box["result"] = kaleido.calc_fig_sync(fig, opts=opts, topojson=figures.EMPTY_TOPOJSON)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, daemon=True, name="kaleido-call")
+    worker.start()
+    deadline = time.monotonic() + RENDER_TIMEOUT_S
+    while worker.is_alive():
+        worker.join(WATCH_INTERVAL_S)
+        if worker.is_alive() and (not _server_alive() or time.monotonic() > deadline):
+            _SERVER["running"] = False
+            raise ExportError(SERVER_FAILED_MESSAGE.format(
+                detail="Zeitüberschreitung" if _server_alive() else "Browserprozess beendet"))
+    if "error" in box:
+        error = box["error"]
+        if type(error).__name__ == "ChromeNotFoundError":
+            raise ChromiumMissing() from error
+        raise ExportError(RENDER_FAILED_MESSAGE.format(detail=str(error)[:200])) from error
+    return box["result"]
+
+
+def render(fig, fmt: str, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
+           scale: float = DEFAULT_SCALE) -> bytes:
+    """PNG, SVG or PDF bytes of a plotly figure, through the one persistent kaleido server."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Unbekanntes Format „{fmt}“: erlaubt sind {', '.join(FORMATS)}.")
+    opts = {"format": fmt, "width": int(width), "height": int(height), "scale": scale}
+    with _LOCK:
+        _ensure_server()
+        return _call_watched(fig, opts)
+
+
+# --- charts with their texts inside the image ----------------------------------------------------
+
+
+def all_sources() -> dict:
+    """Bundled sources and the sources of the user's imports (when a store exists)."""
+    sources = dict(load_sources())
+    try:
+        from indicators.store import imported_sources
+
+        sources.update(imported_sources())
+    except Exception:  # no store or an unreadable one: the bundled titles still name the data
+        pass
+    return sources
+
+
+def years_of(table: pd.DataFrame, indicator_id: str) -> list[int]:
+    """The years with rows for one indicator, ascending."""
+    return sorted(int(y) for y in table.loc[table["indicator_id"] == indicator_id, "year"].unique())
+
+
+def resolve_year(table: pd.DataFrame, indicator_id: str, year: int | None) -> int:
+    """The given year, or the latest year of the indicator."""
+    return years_of(table, indicator_id)[-1] if year is None else int(year)
+
+
+def geo_kind(geo) -> str:
+    """'schematic' or 'official' for a geometry frame ('' when unknown)."""
+    return str(geo["kind"].iloc[0]) if geo is not None and "kind" in geo and len(geo) else ""
+
+
+def chart_areas(ortsteile) -> list[str]:
+    """The Ortsteile a chart follows: the given ids, else the four focus Ortsteile."""
+    return list(ortsteile) if ortsteile else focus_ids()
+
+
+def chart_rows(table: pd.DataFrame, kind: str, indicator_id: str, year: int, area_ids) -> pd.DataFrame:
+    """The rows a chart shows: all Ortsteile of the year (map, ranking) or the trend areas over all years."""
+    if kind == "trend":
+        ids = trend_areas(chart_areas(area_ids))
+        return table[(table["indicator_id"] == indicator_id) & table["area_id"].isin(ids)]
+    return indicator_slice(table, indicator_id, year, "ortsteil")
+
+
+def demo_notes(frame: pd.DataFrame, lang: str = "de") -> tuple[str, ...]:
+    """The demo note while any value shown is illustrative."""
+    return (DEMO_NOTE[lang],) if is_illustrative(frame) else ()
+
+
+def chart_notes(frame: pd.DataFrame, kind: str, kind_of_geo: str, lang: str = "de") -> list[str]:
+    """Notes an image carries: schematic geometry (maps only), demo data, missing values."""
+    return figures.figure_notes(frame, kind_of_geo if kind == "map" else None, lang)
+
+
+def source_line(frame: pd.DataFrame, lang: str = "de", indicator_id: str | None = None) -> str:
+    """'Quelle: Title (Publisher), Stichtag …' for the rows shown, bundled and imported sources alike."""
+    return figures.source_line(frame, indicator_id, lang, sources=all_sources())
+
+
+def chart_title(indicator_id: str, lang: str = "de") -> str:
+    """The indicator's full catalog title."""
+    return load_catalog().indicators[indicator_id].label(lang)
+
+
+def chart_subtitle(kind: str, table: pd.DataFrame, indicator_id: str, year: int, lang: str = "de") -> str:
+    """The definition and the year (trend: the span of years), plus what the chart shows."""
+    years = years_of(table, indicator_id)
+    shown = f"{years[0]}–{years[-1]}" if kind == "trend" else year
+    return f"{KIND_TITLES[kind][lang]} {shown}: {figures.export_subtitle(indicator_id, None, lang)}"
+
+
+def chart_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None, *,
+                 lang: str = "de", geo=None, large_text: bool = False, map_options: dict | None = None):
+    """The app's own figure for a chart kind (what is exported is what is shown)."""
+    areas = chart_areas(ortsteile)
+    if kind == "map":
+        geo = load_geometry("ortsteil") if geo is None else geo
+        options = {"method": "quantiles", "k": 5, "breaks": None, "label_all": True, **(map_options or {})}
+        return figures.map_figure(table, geo, indicator_id, year, focus_ids=areas, lang=lang,
+                                  large_text=large_text, **options)
+    if kind == "trend":
+        return figures.trend_figure(table, indicator_id, areas, "absolute", published=load_published(),
+                                    lang=lang, large_text=large_text)
+    if kind == "ranking":
+        return figures.ranking_figure(table, indicator_id, year, areas, lang, large_text=large_text)
+    raise ValueError(f"Unbekannte Diagrammart „{kind}“: erlaubt sind {', '.join(KINDS)}.")
+
+
+def annotated_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int | None = None,
+                     ortsteile=None, lang: str = "de", geo=None, map_options: dict | None = None):
+    """The chart with title, subtitle, source line and notes drawn inside the figure."""
+    year = resolve_year(table, indicator_id, year)
+    geo = load_geometry("ortsteil") if geo is None and kind == "map" else geo
+    fig = chart_figure(kind, table, indicator_id, year, ortsteile, lang=lang, geo=geo, map_options=map_options)
+    shown = chart_rows(table, kind, indicator_id, year, ortsteile)
+    return figures.add_export_annotations(
+        fig, title=chart_title(indicator_id, lang), subtitle=chart_subtitle(kind, table, indicator_id, year, lang),
+        source_line=source_line(shown, lang, indicator_id), notes=chart_notes(shown, kind, geo_kind(geo), lang))
+
+
+def export_chart(kind: str, table: pd.DataFrame, indicator_id: str, year: int | None, ortsteile, fmt: str,
+                 lang: str = "de", geo=None, map_options: dict | None = None) -> bytes:
+    """One chart as PNG, SVG or PDF with its title, definition, legend, source line and notes inside."""
+    fig = annotated_figure(kind, table, indicator_id, year, ortsteile, lang, geo, map_options)
+    return render(fig, fmt, width=DEFAULT_WIDTH, height=int(fig.layout.height or DEFAULT_HEIGHT))
+
+
+def chart_filename(kind: str, indicator_id: str, year: int | None, fmt: str) -> str:
+    """'karte_kinderarmut_2024.png' (trend: no year)."""
+    stem = f"{KIND_FILE_WORDS[kind]}_{indicator_id}" + (f"_{year}" if kind != "trend" and year else "")
+    return f"{stem}.{fmt}"
+
+
+# --- data and the bundle ----------------------------------------------------------------------------
+
+
+def view_rows(table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None, kinds=KINDS) -> pd.DataFrame:
+    """The union of the rows the view's charts show, in area order and by year."""
+    parts = [chart_rows(table, kind, indicator_id, year, ortsteile) for kind in kinds]
+    rows = pd.concat(parts).drop_duplicates(["area_id", "year", "indicator_id"])
+    order = pd.Series(area_order(rows["area_id"]), index=rows.index)
+    return rows.assign(_o=order).sort_values(["year", "_o"], kind="stable").drop(columns="_o")
+
+
+def data_frame(rows: pd.DataFrame, lang: str = "de", sources: dict | None = None) -> pd.DataFrame:
+    """The rows as a table for people: German headers, numbers kept numeric (CSV/XLSX format them)."""
+    catalog = load_catalog()
+    sources = all_sources() if sources is None else sources
+    h = DATA_HEADERS[lang]
+    yes, no = YES_NO[lang]
+    frame = pd.DataFrame({
+        h["area_id"]: rows["area_id"].astype(str).to_numpy(),
+        h["name"]: [name_of(a) for a in rows["area_id"]],
+        h["level"]: [LEVEL_WORDS.get(lv, {}).get(lang, lv) for lv in rows["level"]],
+        h["year"]: rows["year"].astype("int64").to_numpy(),
+        h["indicator"]: [catalog.indicators[i].label(lang, short=True) for i in rows["indicator_id"]],
+        h["value"]: rows["value"].astype(float).round(4).to_numpy(),
+        h["numerator"]: rows["numerator"].astype(float).to_numpy(),
+        h["denominator"]: rows["denominator"].astype(float).to_numpy(),
+        h["value_stadtbezirk"]: rows["value_stadtbezirk"].astype(float).round(4).to_numpy(),
+        h["value_stadt"]: rows["value_stadt"].astype(float).round(4).to_numpy(),
+        h["dev_pp"]: rows["dev_pp"].astype(float).round(4).to_numpy(),
+        h["dev_pct"]: rows["dev_pct"].astype(float).round(4).to_numpy(),
+        h["rank"]: rows["rank"].astype("Int64").to_numpy(),
+        h["flag"]: [flag_text(f, lang) for f in rows["flag"]],
+        h["source"]: [source_titles(s, lang, sources) for s in rows["source_ids"]],
+        h["is_demo"]: [yes if d else no for d in rows["is_demo"].fillna(False).astype(bool)],
+    })
+    return frame.reset_index(drop=True)
+
+
+def source_ids_of(rows: pd.DataFrame) -> list[str]:
+    """Distinct source ids behind the rows."""
+    return sorted({s for ids in rows["source_ids"].dropna().unique() for s in str(ids).split(";") if s})
+
+
+def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", sources: dict | None = None) -> str:
+    """QUELLEN.txt: the indicator's title, definition, formula and caveats, the sources, the notes."""
+    catalog = load_catalog()
+    sources = all_sources() if sources is None else sources
+    ind = catalog.indicators[indicator_id]
+    de = lang == "de"
+    formula = (f"{ind.numerator} / {ind.denominator} × {ind.scale:g}" if ind.is_rate else ind.numerator)
+    lines = [f"{BRAND_LINE[lang]}", "", f"{'Indikator' if de else 'Indicator'}: {ind.label(lang)}",
+             f"{'Definition' if de else 'Definition'}: {ind.definition.get(lang) or ind.definition.get('de', '')}",
+             f"{'Formel' if de else 'Formula'}: {formula}",
+             f"{'Hinweise' if de else 'Caveats'}: {ind.caveats.get(lang) or ind.caveats.get('de', '')}",
+             f"{'Datengrundlage' if de else 'Data basis'}: {ind.source.get(lang) or ind.source.get('de', '')}"]
+    for brk in ind.series_breaks:
+        label = brk["label"].get(lang) or brk["label"]["de"]
+        lines.append(f"{'Reihenbruch' if de else 'Series break'} {brk['year']}: {label}")
+    lines += ["", f"{SOURCE_WORD[lang][1]}:"]
+    for sid in source_ids_of(rows):
+        src = sources.get(sid, {})
+        title = src.get("title", sid)
+        title = (title.get(lang) or title.get("de", sid)) if isinstance(title, dict) else str(title)
+        lines.append(f"- {title}" + (f" ({src['publisher']})" if src.get("publisher") else ""))
+        lines.append(f"  {REFERENCE_DATE_WORD[lang].capitalize()}: {fmt_date(src.get('reference_date'), lang)}")
+        if src.get("licence"):
+            lines.append(f"  {'Lizenz' if de else 'Licence'}: {src['licence']}")
+        if src.get("url"):
+            lines.append(f"  URL: {src['url']}")
+        note = src.get("note", {})
+        note = (note.get(lang) or note.get("de", "")) if isinstance(note, dict) else str(note or "")
+        if note:
+            lines.append(f"  {note}")
+    notes = list(demo_notes(rows, lang))
+    lines += ["", f"{'Hinweise zur Darstellung' if de else 'Notes'}:"]
+    lines += [f"- {n}" for n in notes + [NOTE_FILES[lang]]]
+    return "\r\n".join(lines) + "\r\n"   # CRLF: Windows editors show the line breaks
+
+
+def data_basename(indicator_id: str, year: int) -> str:
+    """'daten_kinderarmut_2024'."""
+    return f"daten_{indicator_id}_{year}"
+
+
+def chart_bundle(table: pd.DataFrame, indicator_id: str, year: int | None = None, ortsteile=None,
+                 kinds=KINDS, lang: str = "de", geo=None, map_options: dict | None = None) -> bytes:
+    """A ZIP of the current view: PNG, SVG and PDF of each chart, the data as CSV and XLSX, QUELLEN.txt."""
+    year = resolve_year(table, indicator_id, year)
+    sources = all_sources()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for kind in kinds:
+            fig = annotated_figure(kind, table, indicator_id, year, ortsteile, lang, geo, map_options)
+            height = int(fig.layout.height or DEFAULT_HEIGHT)
+            for fmt in FORMATS:
+                archive.writestr(chart_filename(kind, indicator_id, year, fmt),
+                                 render(fig, fmt, width=DEFAULT_WIDTH, height=height))
+        rows = view_rows(table, indicator_id, year, ortsteile, kinds)
+        frame = data_frame(rows, lang, sources)
+        meta = tables.metadata_frame([indicator_id], load_catalog(), sources, source_ids_of(rows), lang)
+        base = data_basename(indicator_id, year)
+        archive.writestr(f"{base}.csv", tables.to_excel_csv(frame))
+        archive.writestr(f"{base}.xlsx", tables.to_xlsx(frame, meta))
+        archive.writestr(TEXT_FILE, sources_text(rows, indicator_id, lang, sources).encode("utf-8-sig"))
+    return buffer.getvalue()
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = GermanArgumentParser(prog="python -m indicators export",
+                                  description="Diagramm als Bild exportieren (PNG, SVG oder PDF)")
+    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend oder ranking")
+    parser.add_argument("--indicator", required=True, help="Indikator-ID, z. B. kinderarmut")
+    parser.add_argument("--year", type=int, help="Jahr (Standard: das neueste)")
+    parser.add_argument("--ortsteile", help="Ortsteile, durch Kommas getrennt (Standard: die vier Fokusquartiere)")
+    parser.add_argument("--format", required=True, help="Dateiformat: png, svg oder pdf")
+    parser.add_argument("--out", required=True, help="Zieldatei")
+    parser.add_argument("--lang", default="de", help="Sprache: de oder en (Standard: de)")
+    return parser
+
+
+def _invalid(message: str) -> int:
+    print(f"Fehler: {message}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _match_ortsteile(text: str | None) -> tuple[list[str] | None, str | None]:
+    """Area ids for 'Hamme, Querenburg' or a German error message listing what is valid."""
+    if not text:
+        return None, None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    match = match_names(names)
+    if match.ok:
+        return [match.matched[n] for n in names], None
+    valid = load_areas().query("level == 'ortsteil'")["name"].tolist()
+    problems = []
+    for name, close in match.unmatched.items():
+        problems.append(f"„{name}“" + (f" (meinten Sie: {', '.join(close)}?)" if close else ""))
+    return None, (f"Unbekannte Ortsteile: {'; '.join(problems)}. Gültige Namen: {', '.join(valid)}.")
+
+
+def main_export(argv: list[str] | None = None) -> int:
+    """CLI: export --kind map|trend|ranking --indicator ID [--year YEAR] [--ortsteile …] --format … --out FILE."""
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    catalog = load_catalog()
+    for value, valid, what in ((args.kind, KINDS, "Unbekannte Diagrammart"), (args.format, FORMATS, "Unbekanntes Format"),
+                               (args.lang, LANGS, "Unbekannte Sprache")):
+        if value not in valid:
+            return _invalid(f"{what} „{value}“. Gültig: {', '.join(valid)}.")
+    if args.indicator not in catalog.indicators:
+        return _invalid(f"Unbekannter Indikator „{args.indicator}“. Gültige Indikatoren: "
+                        f"{', '.join(catalog.indicators)}.")
+    area_ids, problem = _match_ortsteile(args.ortsteile)
+    if problem:
+        return _invalid(problem)
+    table = build()
+    years = years_of(table, args.indicator)
+    if args.year is not None and args.year not in years:
+        return _invalid(f"Für {args.year} gibt es keine Daten. Gültige Jahre: {years[0]}–{years[-1]}.")
+    out = Path(args.out)
+    if out.suffix.lower() != f".{args.format}":
+        return _invalid(f"Die Zieldatei muss zum Format passen und auf .{args.format} enden: {out}")
+    try:
+        data = export_chart(args.kind, table, args.indicator, args.year, area_ids, args.format, args.lang)
+    except (ChromiumMissing, ExportError) as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Diagramm geschrieben: {out}")
+    return EXIT_OK
+
+
+# --- benchmark ------------------------------------------------------------------------------------
+
+
+def bench_export(runs: int = 5) -> dict:
+    """export_png_ms (warm PNG of the map), report_pdf_s (one Steckbrief), deck_s (the Fokusquartiere deck)."""
+    from indicators.deck import focus_deck      # deck and report build on this module
+    from indicators.report import report_pdf
+
+    table = build()
+    geo = load_geometry("ortsteil")
+    export_chart("map", table, "kinderarmut", None, None, "png", geo=geo)  # warm-up: starts the browser
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        export_chart("map", table, "kinderarmut", None, None, "png", geo=geo)
+        times.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    report_pdf(table, "hamme", geo=geo)
+    report_s = time.perf_counter() - started
+    started = time.perf_counter()
+    focus_deck(table, geo=geo)
+    deck_s = time.perf_counter() - started
+    return {"export_png_ms": round(statistics.median(times) * 1000, 1), "report_pdf_s": round(report_s, 2),
+            "deck_s": round(deck_s, 2)}
