@@ -258,15 +258,21 @@ def chart_subtitle(kind: str, table: pd.DataFrame, indicator_id: str, year: int,
 
 def chart_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None, *,
                  lang: str = "de", geo=None, large_text: bool = False, map_options: dict | None = None):
-    """The app's own figure for a chart kind (what is exported is what is shown)."""
+    """The app's own figure for a chart kind (what is exported is what is shown).
+
+    ``map_options`` carries the page's settings: for a map method, k, breaks, selected_id, level;
+    for a trend the mode ('absolute', 'indexed', 'gap').
+    """
     areas = chart_areas(ortsteile)
+    settings = dict(map_options or {})
+    trend_mode = settings.pop("mode", "absolute")
     if kind == "map":
-        geo = load_geometry("ortsteil") if geo is None else geo
-        options = {"method": "quantiles", "k": 5, "breaks": None, "label_all": True, **(map_options or {})}
+        geo = load_geometry(settings.get("level") or "ortsteil") if geo is None else geo
+        options = {"method": "quantiles", "k": 5, "breaks": None, "label_all": True, **settings}
         return figures.map_figure(table, geo, indicator_id, year, focus_ids=areas, lang=lang,
                                   large_text=large_text, **options)
     if kind == "trend":
-        return figures.trend_figure(table, indicator_id, areas, "absolute", published=load_published(),
+        return figures.trend_figure(table, indicator_id, areas, trend_mode, published=load_published(),
                                     lang=lang, large_text=large_text)
     if kind == "ranking":
         return figures.ranking_figure(table, indicator_id, year, areas, lang, large_text=large_text)

@@ -5,8 +5,9 @@ import streamlit as st
 from indicators import classify, figures, tables, views
 from indicators.areas import area_names, focus_ids
 from ui import data, url
-from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_menu, source_caption, table_downloads, view
 from ui.i18n import t
+from ui.print import inject_print_css
 
 LEVELS = {"ortsteil": {"de": "Ortsteile", "en": "Districts"},
           "stadtbezirk": {"de": "Stadtbezirke", "en": "Boroughs"}}
@@ -42,6 +43,7 @@ table = data.indicator_table()
 names = area_names()
 
 st.title(f"{t('page_map', v.lang)}: {ind.label(v.lang)}")
+inject_print_css(v.lang)
 ortsteil_ids = list(views.indicator_slice(table, v.indicator, v.year, "ortsteil")["area_id"])
 url.init("ebene", "ortsteil", LEVELS)
 url.init("klassen", "quantiles", classify.METHODS)
@@ -65,17 +67,18 @@ geo = data.geometry(level)
 geo_kind = geo["kind"].iloc[0] if len(geo) else "schematic"
 st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_official", v.lang))
 
-breaks = classify.fixed_breaks(table, v.indicator, method, k, level=level) if fixed else None
-fig = figures.map_figure(table, geo, v.indicator, v.year, method=method, k=k, breaks=breaks,
-                         focus_ids=focus_ids() if level == "ortsteil" else (), selected_id=selected,
-                         label_all=True, lang=v.lang, level=level)
+focus = focus_ids() if level == "ortsteil" else ()
+fig = data.map_figure(v.indicator, v.year, level=level, method=method, k=k, fixed=fixed, focus=focus,
+                      selected=selected, lang=v.lang)
 chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points")
+export_menu("map", v.indicator, v.year, focus, v.lang, key="karte_export",
+            map_options={"method": method, "k": k, "selected_id": selected, "level": level,
+                         "breaks": classify.fixed_breaks(table, v.indicator, method, k, level=level) if fixed else None})
 
 if st.toggle(TEXT["animate"][v.lang], key="animation"):
-    all_breaks = breaks or classify.fixed_breaks(table, v.indicator, method, k, level=level)
+    all_breaks = classify.fixed_breaks(table, v.indicator, method, k, level=level)
     chart(figures.map_animation_figure(table, geo, v.indicator, method=method, k=k, breaks=all_breaks,
-                                       focus_ids=focus_ids() if level == "ortsteil" else (), lang=v.lang,
-                                       level=level), key="karte_animation")
+                                       focus_ids=focus, lang=v.lang, level=level), key="karte_animation")
 
 st.subheader(TEXT["table"][v.lang])
 display = views.display_table(shown, v.lang)

@@ -4,14 +4,15 @@ import html
 
 import streamlit as st
 
-from indicators import figures, published, tables, text, views
+from indicators import figures, published, report, tables, text, views
 from indicators.areas import area_names, focus_ids, ortsteile, parent_of
 from indicators.formats import fmt_date, fmt_number
 from ui import data, url
-from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_available, source_caption, table_downloads, view
 from ui.i18n import t
 
 TEXT = {
+    "pdf": {"de": "Steckbrief als PDF (2 Seiten A4)", "en": "Profile as PDF (2 A4 pages)"},
     "choose": {"de": "Ortsteil", "en": "District"},
     "in": {"de": "Stadtbezirk", "en": "Borough"},
     "summary": {"de": "Kurzfassung", "en": "Summary"},
@@ -43,6 +44,10 @@ st.title(f"{t('page_profile', v.lang)}: {names[area_id]}")
 st.markdown(f"{TEXT['in'][v.lang]} {names[bezirk]}{badge} · {t('year', v.lang)} {v.year}")
 shown = table[table["area_id"].isin([area_id, bezirk, "bochum"])]
 demo_banner(shown, v.lang)
+if export_available(v.lang):
+    st.download_button(TEXT["pdf"][v.lang], lambda: report.report_pdf(table, area_id, v.year, v.lang),
+                       f"steckbrief_{area_id}_{v.year}.pdf", "application/pdf", key="steckbrief_pdf",
+                       on_click="ignore", icon="📄")
 
 left, right = st.columns([2, 1])
 with left:
@@ -66,9 +71,7 @@ key_ids = [th.key_indicator for th in catalog.themes.values() if th.key_indicato
 cols = st.columns(2)
 for i, indicator_id in enumerate(key_ids):
     with cols[i % 2]:
-        chart(figures.trend_figure(table, indicator_id, [area_id], "absolute",
-                                   published=published.comparable_points(indicator_id), lang=v.lang),
-              key=f"steckbrief_trend_{indicator_id}")
+        chart(data.trend_figure(indicator_id, [area_id], "absolute", v.lang), key=f"steckbrief_trend_{indicator_id}")
 
 st.subheader(TEXT["published"][v.lang])
 facts = published.for_area(area_id)

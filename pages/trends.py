@@ -4,8 +4,9 @@ import streamlit as st
 
 from indicators import figures, published, tables, views
 from ui import data, url
-from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_menu, source_caption, table_downloads, view
 from ui.i18n import t
+from ui.print import inject_print_css
 
 MODES = ["absolute", "indexed", "gap"]
 TEXT = {
@@ -29,6 +30,7 @@ ind = catalog.indicators[v.indicator]
 table = data.indicator_table()
 
 st.title(f"{t('page_trends', v.lang)}: {ind.label(v.lang)}")
+inject_print_css(v.lang)
 url.init("modus", "absolute", MODES)
 mode = st.radio(t("mode", v.lang), MODES, format_func=lambda m: t(f"mode_{m}", v.lang), key="modus",
                 horizontal=True)
@@ -41,8 +43,8 @@ frame = views.trend_frame(table, v.indicator, list(v.ortsteile), mode)
 shown = table[(table["indicator_id"] == v.indicator) & table["area_id"].isin(frame["area_id"].unique())]
 demo_banner(shown, v.lang)
 points = published.comparable_points(v.indicator)
-fig = figures.trend_figure(table, v.indicator, list(v.ortsteile), mode, published=points, lang=v.lang)
-chart(fig, key="trend_chart")
+chart(data.trend_figure(v.indicator, v.ortsteile, mode, v.lang), key="trend_chart")
+export_menu("trend", v.indicator, None, v.ortsteile, v.lang, key="trend_export", map_options={"mode": mode})
 if mode == "absolute" and len(points):
     st.caption(TEXT["points"][v.lang])
 st.caption(ind.definition.get(v.lang, "") + " " + ind.caveats.get(v.lang, ""))

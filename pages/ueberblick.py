@@ -2,12 +2,15 @@
 
 import streamlit as st
 
-from indicators import figures, text
+from indicators import deck, text
 from indicators.areas import area_names, focus_ids
 from indicators.formats import fmt_pp, fmt_value
 from ui import data
-from ui.components import chart, demo_banner, source_caption, view
+from ui.components import chart, demo_banner, export_available, source_caption, view
 from ui.i18n import t
+
+DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 13 Folien)",
+        "en": "Slide deck “Focus districts” (PowerPoint, 13 slides)"}
 
 v = view()
 catalog = data.catalog()
@@ -47,7 +50,7 @@ for theme in catalog.themes.values():
         since = {"de": f"seit {first_year}: {fmt_pp(row['change_since_base'], ind.decimals, v.lang)}",
                  "en": f"since {first_year}: {fmt_pp(row['change_since_base'], ind.decimals, v.lang)}"}
         col.caption(since[v.lang])
-        chart(figures.sparkline_figure(table, ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
+        chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
     columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))
     for area_id in focus_ids():
         st.markdown("- " + text.deviation_sentence(table, ind.id, area_id, year, v.lang))
@@ -57,3 +60,7 @@ for theme in catalog.themes.values():
     st.divider()
 
 source_caption(shown, v.lang)
+if export_available(v.lang):
+    st.download_button(DECK[v.lang], lambda: deck.focus_deck(table, v.lang), "fokusquartiere.pptx",
+                       "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="deck", on_click="ignore", icon="🖥️")

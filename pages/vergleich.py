@@ -5,7 +5,7 @@ import streamlit as st
 from indicators import figures, tables, views
 from indicators.areas import focus_ids
 from ui import data, url
-from ui.components import chart, demo_banner, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_menu, source_caption, table_downloads, view
 from ui.i18n import t
 
 TEXT = {
@@ -29,7 +29,8 @@ shown = views.indicator_slice(table, v.indicator, v.year, None)
 demo_banner(shown, v.lang)
 
 st.subheader(TEXT["ranking"][v.lang])
-chart(figures.ranking_figure(table, v.indicator, v.year, focus_ids(), v.lang), key="ranking")
+chart(data.figure("ranking_figure", v.indicator, v.year, tuple(focus_ids()), v.lang), key="ranking")
+export_menu("ranking", v.indicator, v.year, focus_ids(), v.lang, key="ranking_export")
 
 if ind.is_rate:
     st.subheader(TEXT["groups"][v.lang])
@@ -48,7 +49,7 @@ y_id = cols[1].selectbox(TEXT["y"][v.lang], rates, key="y",
                          format_func=lambda i: catalog.indicators[i].label(v.lang, short=True))
 url.publish("x", x_id)
 url.publish("y", y_id)
-chart(figures.scatter_figure(table, x_id, y_id, v.year, focus_ids(), v.lang), key="scatter")
+chart(data.figure("scatter_figure", x_id, y_id, v.year, tuple(focus_ids()), v.lang), key="scatter")
 
 ortsteil_rows = views.indicator_slice(table, v.indicator, v.year, "ortsteil")
 display = views.display_table(ortsteil_rows, v.lang)

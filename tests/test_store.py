@@ -352,8 +352,12 @@ def test_genesis_table_is_read_by_the_genesis_reader(data_dir):
 def test_genesis_flat_file_with_part_larger_than_whole_is_rejected(tmp_path, data_dir):
     from indicators.genesis import generate_ffcsv
 
-    path = generate_ffcsv(500, tmp_path / "13211-02-05-4_flat.csv")  # random numbers: parts exceed wholes
-    result = store.import_file(path.read_bytes(), path.name)
+    path = generate_ffcsv(500, tmp_path / "13211-02-05-4_flat.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    # make every long-term unemployed count larger than any total of unemployed
+    tampered = [";".join(f[:13] + ["9999999"] + f[14:]) if f[11] == "LANGZ" else line
+                for line in lines for f in [line.split(";")]]
+    result = store.import_file(("\n".join(tampered) + "\n").encode("utf-8-sig"), path.name)
     assert not result.ok
     assert result.message.startswith("„13211-02-05-4_flat.csv“ wurde nicht importiert. Langzeitarbeitslose (")
     assert "Zeile" not in result.message  # the counts are sums of cells: no row to name

@@ -90,3 +90,51 @@ def table_downloads(frame: pd.DataFrame, basename: str, lang: str, metadata: pd.
                             key=f"{key}_xlsx", on_click="ignore")
     cols[2].download_button(t("download_parquet", lang), lambda: tables.to_parquet(frame), f"{basename}.parquet",
                             "application/octet-stream", key=f"{key}_parquet", on_click="ignore")
+
+
+EXPORT_TEXT = {
+    "menu": {"de": "⬇️ Exportieren", "en": "⬇️ Export"},
+    "image": {"de": "Diagramm als {fmt}", "en": "Chart as {fmt}"},
+    "bundle": {"de": "Paket (Bilder, Daten, Quellen) als ZIP", "en": "Bundle (images, data, sources) as ZIP"},
+    "help": {"de": "Bilder enthalten Titel, Definition, Legende, Quelle mit Stichtag und Hinweise; "
+                   "PNG in doppelter Auflösung für den Druck.",
+             "en": "Images carry title, definition, legend, source with reference date and notes; "
+                   "PNG at double resolution for print."},
+}
+
+
+def export_available(lang: str) -> bool:
+    """True when Chromium is there for image exports; otherwise say in plain words how to install it."""
+    from indicators import export
+
+    if export.chromium_available():
+        return True
+    st.info(str(export.ChromiumMissing()), icon="ℹ️")
+    return False
+
+
+def export_menu(kind: str, indicator_id: str, year: int | None, ortsteile, lang: str, key: str,
+                map_options: dict | None = None) -> None:
+    """PNG/SVG/PDF of a chart exactly as built for the page, plus a ZIP bundle; made only on click."""
+    from indicators import export
+
+    with st.popover(EXPORT_TEXT["menu"][lang]):
+        st.caption(EXPORT_TEXT["help"][lang])
+        if not export_available(lang):
+            return
+        table = data.indicator_table()
+        geo = data.geometry((map_options or {}).get("level", "ortsteil")) if kind == "map" else None
+        options = map_options
+        for fmt in ("png", "svg", "pdf"):
+            st.download_button(
+                EXPORT_TEXT["image"][lang].format(fmt=fmt.upper()),
+                lambda fmt=fmt: export.export_chart(kind, table, indicator_id, year, list(ortsteile), fmt,
+                                                    lang, geo, options),
+                export.chart_filename(kind, indicator_id, year, fmt), export.MEDIA_TYPES[fmt],
+                key=f"{key}_{fmt}", on_click="ignore")
+        st.download_button(
+            EXPORT_TEXT["bundle"][lang],
+            lambda: export.chart_bundle(table, indicator_id, year, list(ortsteile), lang=lang, geo=geo,
+                                        map_options=options),
+            f"quartiersmonitor_{indicator_id}_{year or 'alle_jahre'}.zip", export.MEDIA_TYPES["zip"],
+            key=f"{key}_zip", on_click="ignore")

@@ -10,11 +10,14 @@ from indicators.catalog import load_catalog, load_sources
 
 
 def data_version() -> str:
-    """Names the data in use (the store's active version), so caches refresh after an import."""
-    from indicators.store import list_versions
+    """Names the data in use (store folder + active version), so caches refresh after an import.
 
-    active = [v["version"] for v in list_versions() if v.get("active")]
-    return active[0] if active else "demo"
+    A committed version never changes, so the pair is a safe cache key.
+    """
+    from indicators.paths import store_dir
+    from indicators.store import active_version
+
+    return f"{store_dir()}:{active_version()}"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -39,6 +42,54 @@ def geometry(level: str = "ortsteil"):
     return _geometry(level, data_version())
 
 
+# Figures are cached as objects shared between sessions (building a plotly figure costs
+# 10–70 ms); pages must not modify a figure they get from here.
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _figure(version: str, builder: str, args: tuple, kwargs: tuple):
+    from indicators import figures
+
+    return getattr(figures, builder)(_table(version), *args, **dict(kwargs))
+
+
+def figure(builder: str, *args, **kwargs):
+    """figures.<builder>(indicator table, *args, **kwargs), built once per data version and arguments."""
+    return _figure(data_version(), builder, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _trend(version: str, indicator_id: str, area_ids: tuple, mode: str, lang: str, large_text: bool):
+    from indicators import figures
+    from indicators.published import comparable_points
+
+    return figures.trend_figure(_table(version), indicator_id, list(area_ids), mode,
+                                published=comparable_points(indicator_id), lang=lang, large_text=large_text)
+
+
+def trend_figure(indicator_id: str, area_ids, mode: str, lang: str, large_text: bool = False):
+    """The trend chart with the published points of the same definition (cached)."""
+    return _trend(data_version(), indicator_id, tuple(area_ids), mode, lang, large_text)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _map(version: str, indicator_id: str, year: int, level: str, method: str, k: int, fixed: bool,
+         focus: tuple, selected: str | None, lang: str, large_text: bool):
+    from indicators import classify, figures
+
+    table = _table(version)
+    breaks = classify.fixed_breaks(table, indicator_id, method, k, level=level) if fixed else None
+    return figures.map_figure(table, _geometry(level, version), indicator_id, year, method=method, k=k,
+                              breaks=breaks, focus_ids=focus, selected_id=selected, label_all=True,
+                              lang=lang, large_text=large_text, level=level)
+
+
+def map_figure(indicator_id: str, year: int, *, level: str = "ortsteil", method: str = "quantiles", k: int = 5,
+               fixed: bool = True, focus=(), selected: str | None = None, lang: str = "de",
+               large_text: bool = False):
+    """The choropleth for a view (cached); classes fixed over all years unless ``fixed`` is False."""
+    return _map(data_version(), indicator_id, int(year), level, method, int(k), fixed, tuple(focus), selected,
+                lang, large_text)
+
+
 @st.cache_data(show_spinner=False)
 def published():
     """The published real figures (bundled, cited)."""
@@ -56,3 +107,34 @@ def all_sources() -> dict:
 
 catalog = load_catalog
 areas = load_areas
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _ruhr_table(version: str):
+    from indicators import ruhr_views, store
+
+    return ruhr_views.ruhr_indicator_table(store.load_imported_counts())
+
+
+def ruhr_table():
+    """Official Kreis figures: the shipped ones plus any imported GENESIS tables (cached per data version)."""
+    return _ruhr_table(data_version())
+
+
+def ruhr_chart(kind: str, measure_id: str, year: int | None, lang: str):
+    """The Ruhr page's charts ('ranking', 'trend', 'position'), built once per view and data version."""
+    return _ruhr_chart(data_version(), kind, measure_id, year, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _ruhr_chart(version: str, kind: str, measure_id: str, year: int | None, lang: str):
+    from indicators import ruhr_figures, ruhr_views
+
+    table = _ruhr_table(version)
+    measures = ruhr_views.measures(table)
+    if kind == "ranking":
+        return ruhr_figures.ranking_figure(table, measures[measure_id], year, lang)
+    if kind == "trend":
+        return ruhr_figures.trend_figure(table, measures[measure_id], lang)
+    rates = [m for m, x in measures.items() if x.is_rate]
+    return ruhr_figures.position_figure(ruhr_views.bochum_position(table, rates), measures, lang)

@@ -20,7 +20,10 @@ PAGES = [
     ("pages/trends.py", "page_trends", "📈", "trends"),
     ("pages/vergleich.py", "page_compare", "📊", "vergleich"),
     ("pages/steckbrief.py", "page_profile", "📄", "steckbrief"),
+    ("pages/ruhr.py", "page_ruhr", "🏙️", "ruhr"),
     ("pages/daten.py", "page_data", "🗂️", "daten"),
+    ("pages/importieren.py", "page_import", "📥", "importieren"),
+    ("pages/praesentation.py", "page_present", "🖥️", "praesentation"),
 ]
 
 
