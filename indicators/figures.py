@@ -317,7 +317,7 @@ def discrete_colorscale(colors: list[str]) -> list:
 
 def _hover_template(ind: Indicator, year: int, lang: str) -> str:
     """Hover: name, value, numerator, denominator and deviation from the city (from customdata)."""
-    lines = [f"<b>%{{customdata[1]}}</b>", f"{esc(ind.label(lang, short=True))} {year}: %{{customdata[2]}}"]
+    lines = ["<b>%{customdata[1]}</b>", f"{esc(ind.label(lang, short=True))} {year}: %{{customdata[2]}}"]
     if ind.is_rate:
         lines += [f"{esc(variable_label(ind.numerator, lang))}: %{{customdata[3]}}",
                   f"{esc(variable_label(ind.denominator, lang))}: %{{customdata[4]}}",

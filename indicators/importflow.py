@@ -7,7 +7,6 @@ passed through ``md_escape`` before a page writes it as markdown.
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import re
 import zipfile

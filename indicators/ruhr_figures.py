@@ -27,7 +27,7 @@ TITLE_SIZE = {False: 17, True: 26}
 LINE_SCALE = {False: 1.0, True: 1.7}
 BOCHUM_COLOR = "#D55E00"      # Okabe-Ito vermilion, the project's focus colour
 OTHER_BAR_COLOR = "#8DB8DA"   # the other Kreise in the ranking, as the other Ortsteile elsewhere
-OTHER_LINE_COLOR = "#a8a8a8"  # the other Kreise in the trend: thin context lines
+OTHER_LINE_COLOR = OTHER_BAR_COLOR  # thin context lines; not grey: grey means "no data" only
 NRW_COLOR = "#0072B2"
 DE_COLOR = "#000000"
 NRW_DASH = "dash"
@@ -219,7 +219,7 @@ def _year_axis(years: list[int], large_text: bool) -> dict:
 
 def trend_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de", *,
                  large_text: bool = False) -> go.Figure:
-    """Every Kreis over the years: Bochum bold, the others thin grey; NRW and Germany dashed (rates only)."""
+    """Every Kreis over the years: Bochum bold, the others thin light blue; NRW and Germany dashed (rates only)."""
     rows = rv.trend_slice(table, measure.id)
     rows = rows[rows["year"].isin(sorted(rows.loc[rows["value"].notna(), "year"].unique()))]
     years = sorted(int(y) for y in rows["year"].unique())

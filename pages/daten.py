@@ -6,7 +6,6 @@ import streamlit as st
 
 from indicators import tables, views
 from indicators.areas import area_names
-from indicators.formats import fmt_date
 from ui import data
 from ui.components import demo_banner, source_text, table_downloads, view
 from ui.i18n import t
