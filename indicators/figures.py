@@ -61,7 +61,7 @@ NO_DATA_TEXT_COLOR = "#6b6b6b"
 AREA_BORDER = "#ffffff"
 FOCUS_OUTLINE = "#000000"
 SELECTED_OUTLINE = "#0072B2"
-LOCATOR_BASE = "#e3e3e3"
+LOCATOR_BASE = "#dce6f0"  # pale blue, not grey: grey means "no data" only
 LOCATOR_HIGHLIGHT = "#0072B2"
 TRANSPARENT = "rgba(0,0,0,0)"
 PUBLISHED_SYMBOL = "diamond"
@@ -791,9 +791,10 @@ def ranking_figure(table: pd.DataFrame, indicator_id: str, year: int, focus_ids=
     if city_value is not None:
         fig.add_shape(type="line", x0=city_value, x1=city_value, y0=0, y1=1, yref="paper", layer="below",
                       line={"color": CITY_COLOR, "width": 2 * LINE_SCALE[large_text], "dash": "dash"})
-        fig.add_annotation(x=city_value, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{word('city_average', lang)}: {fmt_ind(city_value, ind, lang)}",
-                           font={"size": FONT_SIZE[large_text] - 1})
+        # named in the legend rather than over the line, where it collided with the legend row
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
+                                 name=f"{word('city_average', lang)}: {fmt_ind(city_value, ind, lang)}",
+                                 line={"color": CITY_COLOR, "width": 2 * LINE_SCALE[large_text], "dash": "dash"}))
     row_px = BAR_ROW_PX[large_text]
     fig.update_layout(**base_layout(
         lang, large_text, title=title_dict(f"{ind.label(lang, short=True)} {year}", ind.label(lang), large_text),

@@ -256,3 +256,24 @@ def display_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | N
     frame = pd.DataFrame.from_records(records, columns=list(h.values()))
     frame[h["rank"]] = frame[h["rank"]].astype("Int64")
     return frame
+
+
+def download_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | None = None) -> pd.DataFrame:
+    """The rows of display_table with numbers kept as numbers, for files (Excel computes with them).
+
+    Values are rounded to one decimal more than shown; missing values stay empty, never 0.
+    """
+    frame = display_table(table_slice, lang, sources)
+    h = {k: v[lang] for k, v in DISPLAY_HEADERS.items()}
+    rows = table_slice.reset_index(drop=True)
+    decimals = rows["indicator_id"].map(
+        lambda i: load_catalog().indicators[i].decimals if i in load_catalog().indicators else 1) + 1
+    rate = rows["indicator_id"].map(lambda i: load_catalog().indicators[i].is_rate
+                                    if i in load_catalog().indicators else True)
+    for column, header in (("value", "value"), ("value_stadt", "value_stadt"), ("dev_pp", "dev_pp")):
+        frame[h[header]] = [round(x, int(d)) if pd.notna(x) else None for x, d in zip(rows[column], decimals)]
+    frame[h["dev_pct"]] = rows["dev_pct"].round(2).where(rate)
+    frame[h["numerator"]] = rows["numerator"].astype("Float64")
+    frame[h["denominator"]] = rows["denominator"].astype("Float64").where(rate)
+    frame[h["dev_pp"]] = frame[h["dev_pp"]].where(rate)
+    return frame

@@ -4,10 +4,10 @@ import html
 
 import streamlit as st
 
-from indicators import tables, views
+from indicators import views
 from indicators.areas import area_names
 from ui import data
-from ui.components import demo_banner, source_text, table_downloads, view
+from ui.components import demo_banner, indicator_downloads, metadata_for, source_text, table_downloads, view
 from ui.i18n import t
 
 TEXT = {
@@ -59,16 +59,12 @@ demo_banner(rows, v.lang)
 display = views.display_table(rows, v.lang)
 st.caption(TEXT["rows"][v.lang].format(n=len(display)))
 st.dataframe(display, hide_index=True, width="stretch", height=420)
-source_ids = sorted({s for ids in rows["source_ids"] for s in ids.split(";") if s})
 st.markdown(f"**{TEXT['dl_shown'][v.lang]}**")
-table_downloads(display, "indikatoren_auswahl", v.lang,
-                tables.metadata_frame(chosen, catalog, data.all_sources(), source_ids, v.lang), key="d_shown")
+indicator_downloads(rows, chosen, "indikatoren_auswahl", v.lang, key="d_shown")
 st.markdown(f"**{TEXT['dl_all'][v.lang]}**")
-everything = table.assign(name=table["area_id"].map(area_names()))
-all_sources = sorted({s for ids in table["source_ids"].unique() for s in ids.split(";") if s})
-table_downloads(everything, "indikatoren_alle", v.lang,
-                tables.metadata_frame(list(catalog.indicators), catalog, data.all_sources(), all_sources, v.lang),
-                key="d_all")
+# everything in the tidy long form with ids (for analysts and scripts), names added for people
+table_downloads(lambda: table.assign(name=table["area_id"].map(area_names())), "indikatoren_alle", v.lang,
+                metadata_for(table, catalog.indicators, v.lang), key="d_all")
 
 st.subheader(TEXT["methods"][v.lang])
 st.caption(TEXT["aggregation"][v.lang])

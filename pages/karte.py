@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from indicators import classify, figures, tables, views
+from indicators import classify, figures, views
 from indicators.areas import area_names, focus_ids
 from ui import data, url
-from ui.components import chart, demo_banner, export_menu, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_menu, source_caption, indicator_downloads, view
 from ui.i18n import t
 from ui.print import inject_print_css
 
@@ -83,7 +83,5 @@ if st.toggle(TEXT["animate"][v.lang], key="animation"):
 st.subheader(TEXT["table"][v.lang])
 display = views.display_table(shown, v.lang)
 st.dataframe(display, hide_index=True, width="stretch")
-meta = tables.metadata_frame([v.indicator], catalog, data.all_sources(), sorted(
-    {s for ids in shown["source_ids"] for s in ids.split(";") if s}), v.lang)
-table_downloads(display, f"karte_{v.indicator}_{v.year}", v.lang, meta, key="karte_dl")
+indicator_downloads(shown, [v.indicator], f"karte_{v.indicator}_{v.year}", v.lang, key="karte_dl")
 source_caption(shown, v.lang)

@@ -57,7 +57,7 @@ url.init(SLIDE_KEY, 1, range(1, total + 1), cast=int)
 n = min(max(int(st.session_state[SLIDE_KEY]), 1), total)
 step = steps[n - 1]
 
-bar = st.columns([8.6, 1.5, 1.2, 1.2, 1.9], vertical_alignment="center")
+bar = st.columns([6, 1.6, 1.6, 1.6, 2.6], vertical_alignment="center")  # buttons readable at 1400 px too
 bar[0].title(step.title(v.lang))
 bar[1].markdown(f'<div class="qm-slide-counter">{TEXT["counter"][v.lang].format(n=n, total=total)}</div>',
                 unsafe_allow_html=True)

@@ -4,11 +4,11 @@ import html
 
 import streamlit as st
 
-from indicators import figures, published, report, tables, text, views
+from indicators import figures, published, report, text, views
 from indicators.areas import area_names, focus_ids, ortsteile, parent_of
 from indicators.formats import fmt_date, fmt_number
 from ui import data, url
-from ui.components import chart, demo_banner, export_available, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_available, source_caption, indicator_downloads, view
 from ui.i18n import t
 
 TEXT = {
@@ -60,11 +60,9 @@ with right:
 st.subheader(TEXT["all"][v.lang])
 profile = views.profile(table, area_id, v.year)
 chart(figures.profile_bars_figure(profile, v.lang), key="profile_bars")
-display = views.display_table(table[(table["area_id"] == area_id) & (table["year"] == v.year)], v.lang)
-st.dataframe(display, hide_index=True, width="stretch")
-meta = tables.metadata_frame(list(catalog.indicators), catalog, data.all_sources(), sorted(
-    {s for ids_ in shown["source_ids"] for s in ids_.split(";") if s}), v.lang)
-table_downloads(display, f"steckbrief_{area_id}_{v.year}", v.lang, meta, key="steckbrief_dl")
+rows = table[(table["area_id"] == area_id) & (table["year"] == v.year)]
+st.dataframe(views.display_table(rows, v.lang), hide_index=True, width="stretch")
+indicator_downloads(rows, catalog.indicators, f"steckbrief_{area_id}_{v.year}", v.lang, key="steckbrief_dl")
 
 st.subheader(TEXT["trends"][v.lang])
 key_ids = [th.key_indicator for th in catalog.themes.values() if th.key_indicator]

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from indicators import figures, published, tables, views
+from indicators import figures, published, views
 from ui import data, url
-from ui.components import chart, demo_banner, export_menu, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_menu, metadata_for, source_caption, table_downloads, view
 from ui.i18n import t
 from ui.print import inject_print_css
 
@@ -51,9 +51,8 @@ st.caption(ind.definition.get(v.lang, "") + " " + ind.caveats.get(v.lang, ""))
 
 wide = frame.pivot_table(index="name", columns="year", values="value").round(ind.decimals + 1)
 st.dataframe(wide, width="stretch")
-meta = tables.metadata_frame([v.indicator], catalog, data.all_sources(), sorted(
-    {s for ids in shown["source_ids"] for s in ids.split(";") if s}), v.lang)
-table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang, meta, key="trend_dl")
+table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang, metadata_for(shown, [v.indicator], v.lang),
+                key="trend_dl")
 source_caption(shown, v.lang)
 
 with st.expander(TEXT["published"][v.lang], expanded=ind.theme == "langzeitarbeitslosigkeit"):

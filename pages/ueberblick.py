@@ -9,6 +9,8 @@ from ui import data
 from ui.components import chart, demo_banner, export_available, source_caption, view
 from ui.i18n import t
 
+GAP_HELP = {"de": "Abstand zum Stadtdurchschnitt in Prozentpunkten", "en": "Gap to the city average in percentage points"}
+SINCE = {"de": "seit {year}: {change}", "en": "since {year}: {change}"}
 DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 13 Folien)",
         "en": "Slide deck “Focus districts” (PowerPoint, 13 slides)"}
 
@@ -44,13 +46,13 @@ for theme in catalog.themes.values():
         row = rows.loc[area_id]
         delta_color = "inverse" if ind.polarity == "higher_is_worse" else (
             "normal" if ind.polarity == "higher_is_better" else "off")
-        col.metric(names[area_id], fmt_value(row["value"], ind.unit, ind.decimals, v.lang),
-                   delta=fmt_pp(row["dev_pp"], ind.decimals, v.lang) + (" ggü. Stadt" if v.lang == "de" else " vs. city"),
-                   delta_color=delta_color)
-        since = {"de": f"seit {first_year}: {fmt_pp(row['change_since_base'], ind.decimals, v.lang)}",
-                 "en": f"since {first_year}: {fmt_pp(row['change_since_base'], ind.decimals, v.lang)}"}
-        col.caption(since[v.lang])
-        chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
+        with col:
+            st.metric(names[area_id], fmt_value(row["value"], ind.unit, ind.decimals, v.lang),
+                      delta=fmt_pp(row["dev_pp"], ind.decimals, v.lang), delta_color=delta_color,
+                      help=GAP_HELP[v.lang])
+            st.caption(SINCE[v.lang].format(year=first_year, change=fmt_pp(row["change_since_base"], ind.decimals,
+                                                                            v.lang)))
+            chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
     columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))
     for area_id in focus_ids():
         st.markdown("- " + text.deviation_sentence(table, ind.id, area_id, year, v.lang))

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from indicators import figures, tables, views
+from indicators import figures, views
 from indicators.areas import focus_ids
 from ui import data, url
-from ui.components import chart, demo_banner, export_menu, source_caption, table_downloads, view
+from ui.components import chart, demo_banner, export_menu, source_caption, indicator_downloads, view
 from ui.i18n import t
 
 TEXT = {
@@ -52,8 +52,5 @@ url.publish("y", y_id)
 chart(data.figure("scatter_figure", x_id, y_id, v.year, tuple(focus_ids()), v.lang), key="scatter")
 
 ortsteil_rows = views.indicator_slice(table, v.indicator, v.year, "ortsteil")
-display = views.display_table(ortsteil_rows, v.lang)
-meta = tables.metadata_frame([v.indicator], catalog, data.all_sources(), sorted(
-    {s for ids in shown["source_ids"] for s in ids.split(";") if s}), v.lang)
-table_downloads(display, f"vergleich_{v.indicator}_{v.year}", v.lang, meta, key="vergleich_dl")
+indicator_downloads(ortsteil_rows, [v.indicator], f"vergleich_{v.indicator}_{v.year}", v.lang, key="vergleich_dl")
 source_caption(shown, v.lang)

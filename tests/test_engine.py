@@ -136,3 +136,18 @@ def test_xlsx_has_data_and_metadata_sheets():
     frame = pd.DataFrame({"a": [1]})
     book = pd.read_excel(io.BytesIO(to_xlsx(frame, pd.DataFrame({"Art": ["Quelle"]}))), sheet_name=None)
     assert list(book) == ["Daten", "Definitionen und Quellen"]
+
+
+def test_downloads_keep_numbers_as_numbers_and_missing_as_empty():
+    import io
+
+    from indicators.tables import to_excel_csv
+    from indicators.views import download_table
+
+    table = indicator_table(aggregate_all_levels(HAND_MADE, AREAS), load_catalog(), AREAS)
+    rows = table[(table.indicator_id == "arbeitslosenanteil") & (table.year == 2021)
+                 & table.area_id.isin(["ot_1", "ot_2"])]
+    back = pd.read_csv(io.BytesIO(to_excel_csv(download_table(rows))), sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["Wert"].tolist()[0] == pytest.approx(20.0)
+    assert np.isnan(back["Wert"].tolist()[1])  # suppressed: empty, never 0
+    assert back["Zähler"].tolist()[0] == 20.0 and back["Nenner"].tolist()[0] == 100.0

@@ -196,7 +196,7 @@ def test_ranking_has_30_sorted_bars_focus_highlighted(table):
     assert ticks["hamme"] == "<b>Hamme</b>" and ticks["laer"] == "Laer"
     city = table[(table.indicator_id == "kinderarmut") & (table.year == 2024) & (table.area_id == "bochum")]
     assert fig.layout.shapes[0].x0 == city["value"].iloc[0]
-    assert any(a.text.startswith("Stadtdurchschnitt: ") for a in fig.layout.annotations)
+    assert any((tr.name or "").startswith("Stadtdurchschnitt: ") for tr in fig.data)  # named in the legend
 
 
 def test_ranking_missing_is_keine_daten_not_zero(table):

@@ -76,20 +76,35 @@ def chart(fig, key: str, **kwargs):
     return st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
 
 
-def table_downloads(frame: pd.DataFrame, basename: str, lang: str, metadata: pd.DataFrame | None = None,
+def table_downloads(frame, basename: str, lang: str, metadata: pd.DataFrame | None = None,
                     key: str = "dl") -> None:
     """Download buttons: CSV for German Excel, XLSX (with a metadata sheet), Parquet.
 
-    The files are made only when a button is clicked (deferred data), so a rerun stays fast.
+    ``frame`` may be a DataFrame or a function returning one; the files are made only when a
+    button is clicked (deferred data), so a rerun stays fast.
     """
+    make = frame if callable(frame) else (lambda: frame)
     cols = st.columns(3)
-    cols[0].download_button(t("download_csv", lang), lambda: tables.to_excel_csv(frame), f"{basename}.csv",
+    cols[0].download_button(t("download_csv", lang), lambda: tables.to_excel_csv(make()), f"{basename}.csv",
                             "text/csv", key=f"{key}_csv", on_click="ignore")
-    cols[1].download_button(t("download_xlsx", lang), lambda: tables.to_xlsx(frame, metadata), f"{basename}.xlsx",
+    cols[1].download_button(t("download_xlsx", lang), lambda: tables.to_xlsx(make(), metadata), f"{basename}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}_xlsx", on_click="ignore")
-    cols[2].download_button(t("download_parquet", lang), lambda: tables.to_parquet(frame), f"{basename}.parquet",
+    cols[2].download_button(t("download_parquet", lang), lambda: tables.to_parquet(make()), f"{basename}.parquet",
                             "application/octet-stream", key=f"{key}_parquet", on_click="ignore")
+
+
+def metadata_for(rows: pd.DataFrame, indicator_ids, lang: str) -> pd.DataFrame:
+    """The second sheet of a download: definitions of the indicators and the sources behind the rows."""
+    return tables.metadata_frame(list(indicator_ids), data.catalog(), data.all_sources(), source_ids_of(rows), lang)
+
+
+def indicator_downloads(rows: pd.DataFrame, indicator_ids, basename: str, lang: str, key: str) -> None:
+    """Downloads of indicator-table rows: numbers stay numbers, with definitions and sources."""
+    from indicators.views import download_table
+
+    table_downloads(lambda: download_table(rows, lang), basename, lang, metadata_for(rows, indicator_ids, lang),
+                    key=key)
 
 
 EXPORT_TEXT = {
