@@ -7,6 +7,7 @@ from indicators.areas import area_names, focus_ids
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, source_caption, indicator_downloads, view
 from ui.i18n import t
+from ui.state import shared_selectbox
 from ui.print import inject_print_css
 
 LEVELS = {"ortsteil": {"de": "Ortsteile", "en": "Districts"},
@@ -31,7 +32,7 @@ def _select_from_map():
     points = selection.get("points", []) if selection else []
     area_id = points[0].get("location") if points else None
     if area_id in area_names() and not area_id.startswith("sb_"):
-        st.session_state["gebiet"] = area_id
+        st.session_state["gebiet"] = st.session_state["karte_gebiet"] = area_id
         if area_id not in st.session_state.get("ot", []):
             st.session_state["ot"] = [*st.session_state.get("ot", []), area_id]
 
@@ -56,8 +57,8 @@ method = controls[1].selectbox(TEXT["method"][v.lang], list(classify.METHODS), k
                                format_func=lambda m: classify.METHODS[m])
 k = controls[2].slider(TEXT["k"][v.lang], 3, 7, key="k")
 fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=True, key="fix", help=TEXT["fixed_help"][v.lang])
-selected = st.selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], key="gebiet",
-                        format_func=lambda a: "–" if a is None else names[a])
+selected = shared_selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], state_key="gebiet",
+                           widget_key="karte_gebiet", format_func=lambda a: "–" if a is None else names[a])
 for key, value in (("ebene", level), ("klassen", method), ("k", k), ("gebiet", selected)):
     url.publish(key, value)
 

@@ -10,6 +10,7 @@ from indicators.formats import fmt_date, fmt_number
 from ui import data, url
 from ui.components import chart, demo_banner, export_available, source_caption, indicator_downloads, view
 from ui.i18n import t
+from ui.state import shared_selectbox
 
 TEXT = {
     "pdf": {"de": "Steckbrief als PDF (2 Seiten A4)", "en": "Profile as PDF (2 A4 pages)"},
@@ -34,7 +35,8 @@ ids = ortsteile()["area_id"].tolist()
 url.init("gebiet", (list(v.ortsteile) or focus_ids())[0], ids)
 if st.session_state.get("gebiet") not in ids:  # e.g. nothing selected on the map
     st.session_state["gebiet"] = (list(v.ortsteile) or focus_ids())[0]
-area_id = st.selectbox(TEXT["choose"][v.lang], ids, key="gebiet", format_func=names.get)
+area_id = shared_selectbox(TEXT["choose"][v.lang], ids, state_key="gebiet", widget_key="steckbrief_gebiet",
+                          format_func=names.get)
 url.publish("gebiet", area_id)
 bezirk = parent_of()[area_id]
 

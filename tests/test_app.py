@@ -88,3 +88,16 @@ def test_url_query_parameters_restore_the_view():
     assert at.multiselect(key="ot").value == ["hamme", "stiepel"]
     assert at.radio(key="lang").value == "en"
     assert "Trends: Child poverty" in at.title[0].value
+
+
+def test_without_chromium_the_export_menu_says_how_to_install_it(monkeypatch):
+    from indicators import export
+
+    monkeypatch.setattr(export, "browser_path", lambda: None)
+    at = app()
+    at.switch_page("pages/karte.py").run()
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert any("sudo apt-get install -y chromium" in text for text in infos), infos
+    # the chart itself is still there (and with it the browser's own PNG download in its toolbar)
+    assert map_trace_values(at)

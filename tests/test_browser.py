@@ -74,3 +74,22 @@ def test_every_page_renders_without_errors_and_only_talks_to_loopback(dashboard,
     assert outside == []
     assert console_errors == []
     page.close()
+
+
+def test_clicking_an_ortsteil_on_the_map_selects_it_for_the_other_views(dashboard, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{dashboard}/karte")
+    page.wait_for_selector("path.choroplethlocation", timeout=30_000)
+    wait_until_idle(page)
+    label = page.locator(".geo text", has_text="Stiepel").first
+    label.scroll_into_view_if_needed()
+    box = label.bounding_box()
+    # just below the label: the hexagon itself, not the label trace
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 18)
+    page.wait_for_url("**gebiet=stiepel**", timeout=20_000)
+    assert "ot=stiepel" in page.url  # added to the chosen Ortsteile for Trends and Steckbrief
+    page.locator("[data-testid='stSidebarNav'] a[href$='/steckbrief']").first.click()
+    page.wait_for_url("**/steckbrief**")
+    wait_until_idle(page)
+    assert "Steckbrief: Stiepel" in page.locator("h1").first.inner_text()
+    page.close()

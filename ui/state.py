@@ -13,7 +13,7 @@ from ui.i18n import LANGUAGES, t
 
 DEFAULT_INDICATOR = "langzeitarbeitslosenanteil"
 
-# (script, title key, icon, url path); emoji icons only: a :material/…: icon loads a web font
+# (script, title key, icon, url path); emoji icons only: Material icons load a web font
 PAGES = [
     ("pages/ueberblick.py", "page_overview", "🏠", "ueberblick"),
     ("pages/karte.py", "page_map", "🗺️", "karte"),
@@ -76,3 +76,20 @@ def sidebar(years: list[int]) -> View:
     url.publish("jahr", year)
     url.publish("ot", chosen, many=True)
     return View(indicator=indicator, year=int(year), ortsteile=tuple(chosen), lang=lang)
+
+
+def _adopt(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
+
+
+def shared_selectbox(label: str, options: list, *, state_key: str, widget_key: str, container=st, **kwargs):
+    """A select box whose value is shared by several pages (e.g. the chosen Ortsteil).
+
+    Streamlit forgets a widget's value when its page is left, so the value lives under a plain
+    session key; each page's own widget starts from it and writes back to it when changed.
+    """
+    st.session_state[widget_key] = st.session_state.get(state_key)
+    value = container.selectbox(label, options, key=widget_key, on_change=_adopt,
+                                args=(widget_key, state_key), **kwargs)
+    st.session_state[state_key] = value
+    return value
