@@ -93,3 +93,14 @@ def test_clicking_an_ortsteil_on_the_map_selects_it_for_the_other_views(dashboar
     wait_until_idle(page)
     assert "Steckbrief: Stiepel" in page.locator("h1").first.inner_text()
     page.close()
+
+
+def test_an_overview_link_opens_the_map_of_that_theme(dashboard, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(dashboard)
+    wait_until_idle(page)
+    page.locator("[data-testid='stPageLink'] a[href*='karte?ind=kinderarmut']").first.click()
+    page.wait_for_url("**/karte?ind=kinderarmut**")
+    wait_until_idle(page)
+    assert page.locator("h1").first.inner_text().startswith("Karte: Kinderarmut")
+    page.close()
