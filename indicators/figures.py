@@ -1024,6 +1024,26 @@ def export_subtitle(indicator_id: str, year: int | None = None, lang: str = "de"
     return f"{definition} – {year}" if year is not None else definition
 
 
+def reference_text(source: dict, table_slice: pd.DataFrame, lang: str = "de") -> str:
+    """'Stichtag 31.12.2015' for the values shown.
+
+    Demo counts describe 31 December of their own year, so a 2015 map says 31.12.2015 rather
+    than the demo set's latest date; other sources keep the date they were published with.
+    """
+    years = sorted(table_slice["year"].dropna().unique()) if "year" in table_slice else []
+    if source.get("kind") == "demo" and years:
+        first, last = int(years[0]), int(years[-1])
+        if first == last:
+            return f"{word('reference_date', lang)} {fmt_date(f'{first}-12-31', lang)}"
+        dates = {"de": f"Stichtage 31.12.{first}–31.12.{last}", "en": f"reference dates 31 Dec {first}–{last}"}
+        return dates[lang]
+    if source.get("reference_date"):
+        # an official table's date is the state of the database (Stand), not the values' Stichtag
+        label = {"de": "Stand", "en": "as of"}[lang] if source.get("kind") == "official" else word("reference_date", lang)
+        return f"{label} {fmt_date(source['reference_date'], lang)}"
+    return ""
+
+
 def source_line(table_slice: pd.DataFrame, indicator_id: str | None = None, lang: str = "de",
                 sources: dict | None = None) -> str:
     """'Quelle: <title> (<publisher>), Stichtag 31.12.2024; Datengrundlage: <catalog source>'."""
@@ -1037,8 +1057,8 @@ def source_line(table_slice: pd.DataFrame, indicator_id: str | None = None, lang
         title = (title.get(lang) or title.get("de", sid)) if isinstance(title, dict) else str(title)
         if src.get("publisher") and src["publisher"] not in title:
             title += f", {src['publisher']}"
-        if src.get("reference_date"):
-            title += f", {word('reference_date', lang)} {fmt_date(src['reference_date'], lang)}"
+        reference = reference_text(src, table_slice, lang)
+        title += f", {reference}" if reference else ""
         parts.append(title)
     line = f"{word('sources' if len(parts) > 1 else 'source', lang)}: " + "; ".join(parts) if parts else ""
     if indicator_id:

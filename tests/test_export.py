@@ -58,7 +58,10 @@ def source_lines(table, kind: str, indicator_id: str, year: int, area_ids=None, 
     word = "Quelle: " if lang == "de" else "Source: "
     assert line.startswith(word + ("Demodaten (illustrativ, nicht amtlich)" if lang == "de"
                                    else "Demo data (illustrative, not official)"))
-    assert ("Stichtag 31.12.2024" if lang == "de" else "reference date 2024-12-31") in line
+    # one year: that year's 31 December; a trend: the span of its years
+    expected = {("de", True): "Stichtage 31.12.2012–31.12.2024", ("de", False): f"Stichtag 31.12.{year}",
+                ("en", True): "reference dates 31 Dec 2012–2024", ("en", False): f"reference date {year}-12-31"}
+    assert expected[(lang, kind == "trend")] in line
     return figures.wrap_text(line)
 
 

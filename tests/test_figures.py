@@ -290,3 +290,14 @@ def test_map_and_trend_render_to_png(table, geo, tmp_path):
         pio.write_image(fig, path, width=1000, scale=1)
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_demo_values_are_dated_by_their_own_year():
+    from indicators.catalog import load_sources
+
+    demo = load_sources()["demo"]
+    one_year = pd.DataFrame({"year": [2015, 2015]})
+    assert figures.reference_text(demo, one_year) == "Stichtag 31.12.2015"
+    assert figures.reference_text(demo, pd.DataFrame({"year": [2012, 2024]})) == "Stichtage 31.12.2012–31.12.2024"
+    official = {"kind": "official", "reference_date": "2017-10-10"}
+    assert figures.reference_text(official, one_year) == "Stand 10.10.2017"

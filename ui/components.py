@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from indicators import tables
-from indicators.formats import fmt_date
 from ui import data
 from ui.i18n import t
 
@@ -47,15 +46,19 @@ def demo_banner(frame: pd.DataFrame, lang: str) -> None:
         st.warning(t("demo_banner", lang), icon="⚠️")
 
 
-def source_text(source_id: str, lang: str) -> str:
-    """'Title (Publisher), Stichtag 31.12.2024, Lizenz …' for one source."""
+def source_text(source_id: str, lang: str, frame: pd.DataFrame | None = None) -> str:
+    """'Title (Publisher), Stichtag 31.12.2024, Lizenz …' for one source (dates of the rows in ``frame``)."""
+    from indicators.figures import reference_text
+
     src = data.all_sources().get(source_id, {})
     title = src.get("title", source_id)
     title = title.get(lang, title.get("de")) if isinstance(title, dict) else str(title)
     parts = [title]
     if src.get("publisher"):
         parts[0] += f" ({src['publisher']})"
-    parts.append(f"{t('reference_date', lang)} {fmt_date(src.get('reference_date'), lang)}")
+    reference = reference_text(src, frame if frame is not None else pd.DataFrame(), lang)
+    if reference:
+        parts.append(reference)
     if src.get("licence"):
         parts.append(("Lizenz " if lang == "de" else "licence ") + str(src["licence"]))
     return ", ".join(parts)
@@ -65,7 +68,7 @@ def source_caption(frame: pd.DataFrame, lang: str) -> None:
     """The sources and reference dates of what a chart or table shows (escaped: titles may come from files)."""
     ids = source_ids_of(frame)
     if ids:
-        text = " · ".join(html.escape(source_text(s, lang)) for s in ids)
+        text = " · ".join(html.escape(source_text(s, lang, frame)) for s in ids)
         st.caption(f"{t('sources', lang)}: {text}")
 
 
