@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -18,12 +19,33 @@ EXTERNAL_COMMANDS = {
 }
 
 
+# argparse's own English messages, as German (pattern -> replacement)
+ARGPARSE_GERMAN = [
+    (r"the following arguments are required: (.+)", r"Diese Angaben fehlen: \1"),
+    (r"unrecognized arguments: (.+)", r"Unbekannte Angaben: \1"),
+    (r"argument (\S+): invalid choice: (.+) \(choose from (.+)\)", r"Angabe \1: ungültige Auswahl \2 (möglich: \3)"),
+    (r"argument (\S+): invalid (\w+) value: (.+)", r"Angabe \1: ungültiger Wert \3"),
+    (r"argument (\S+): expected one argument", r"Angabe \1: erwartet einen Wert"),
+    (r"one of the arguments (.+) is required", r"Eine dieser Angaben ist nötig: \1"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"Angabe \1 geht nicht zusammen mit \2"),
+]
+
+
+def german_argparse_message(message: str) -> str:
+    """argparse's English error text in German (unknown texts pass through)."""
+    for pattern, replacement in ARGPARSE_GERMAN:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
 class GermanArgumentParser(argparse.ArgumentParser):
     """argparse with German error messages and exit code 2."""
 
     def error(self, message):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_INVALID, f"Fehler: {message}\nHilfe: python -m indicators --help\n")
+        self.exit(EXIT_INVALID, f"Fehler: {german_argparse_message(message)}\n"
+                                f"Hilfe: {self.prog} --help\n")
 
 
 def cmd_build(args) -> int:

@@ -404,9 +404,11 @@ def fetch_ckan(dataset: str, portal: str = CKAN_DEFAULT_PORTAL, out_dir=None,
 # --------------------------------------------------------------------------- CLI
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m indicators fetch",
+    from indicators.cli import GermanArgumentParser  # cli imports this module lazily; no cycle at import time
+
+    parser = GermanArgumentParser(prog="python -m indicators fetch",
                                      description="Amtliche Daten abrufen (GENESIS, CKAN).")
-    sub = parser.add_subparsers(dest="source", required=True)
+    sub = parser.add_subparsers(dest="source", required=True, parser_class=GermanArgumentParser)
     g = sub.add_parser("genesis", help="Tabelle aus einer GENESIS-Datenbank abrufen")
     g.add_argument("--table", required=True)
     g.add_argument("--regions", required=True, help="z. B. 05911,05913")

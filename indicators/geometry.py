@@ -27,6 +27,7 @@ from indicators import paths
 from indicators.areas import area_names, load_areas, match_names, match_one, ortsteile
 from indicators.formats import fmt_number
 from indicators.validation import SEVERITY_ERROR, SEVERITY_WARNING, Problem
+from indicators.limits import MAX_ZIP_MEMBERS, MAX_ZIP_UNCOMPRESSED_BYTES
 
 CRS_WGS84 = "EPSG:4326"
 CRS_UTM32 = "EPSG:25832"  # ETRS89 / UTM 32N: what NRW authorities publish
@@ -93,8 +94,7 @@ SUFFIX_GPKG = (".gpkg",)
 SUFFIX_ZIP = (".zip",)
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 ZIP_READABLE = SHAPEFILE_PARTS + SUFFIX_GEOJSON + SUFFIX_GPKG
-MAX_ZIP_MEMBERS = 100
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = MAX_ZIP_UNCOMPRESSED_BYTES  # the store's limits, so both say the same
 SIMPLIFY_MIN_VERTICES = 20_000       # below this, borders are kept as delivered
 SIMPLIFY_TOLERANCE_DEG = 2e-5        # ~1.5-2 m at Bochum's latitude
 PRECISION_GRID_DEG = 1e-6            # ~0.1 m
@@ -447,8 +447,9 @@ def _extract_zip(source, filename: str, tmp: Path, problems: list) -> Path:
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise BoundaryError(f"{filename}: die ZIP-Datei enthält {len(infos)} Dateien, erlaubt sind höchstens "
-                                f"{MAX_ZIP_MEMBERS}. Bitte nur das Shapefile (.shp, .shx, .dbf, .prj) packen.")
+            raise BoundaryError(f"{filename}: die ZIP-Datei enthält {fmt_number(len(infos))} Dateien, erlaubt sind "
+                                f"höchstens {fmt_number(MAX_ZIP_MEMBERS)}. Bitte nur das Shapefile (.shp, .shx, .dbf, "
+                                ".prj) packen.")
         bad = [i.filename for i in infos if _unsafe_member(i.filename)]
         if bad:
             raise BoundaryError(f"{filename}: die ZIP-Datei enthält einen unsicheren Pfad („{bad[0]}“) und wird "

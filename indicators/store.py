@@ -41,13 +41,10 @@ from indicators.formats import fmt_number
 from indicators.paths import store_dir
 from indicators.schema import COUNT_COLUMNS, empty_counts
 from indicators.validation import Problem
+from indicators.limits import (MAX_BOUNDARY_BYTES, MAX_TABLE_BYTES, MAX_ZIP_MEMBERS,  # noqa: F401
+                               MAX_ZIP_UNCOMPRESSED_BYTES, MB)
 
 LOG = logging.getLogger(__name__)
-MB = 1024 * 1024
-MAX_TABLE_BYTES = 50 * MB               # count tables (CSV, TXT, XLSX, Parquet)
-MAX_BOUNDARY_BYTES = 200 * MB           # boundary files (GeoJSON, GeoPackage, zipped Shapefile)
-MAX_ZIP_MEMBERS = 1000                  # for .zip and .xlsx (an XLSX is a ZIP archive)
-MAX_ZIP_UNCOMPRESSED_BYTES = 500 * MB   # sum of the declared sizes of all members
 MAX_ZIP_RATIO = 100                     # uncompressed / compressed, per member ...
 ZIP_RATIO_MIN_BYTES = 1 * MB            # ... checked for members at least this large
 MAX_ZIP_DIRECTORY_BYTES = MAX_ZIP_MEMBERS * 1024   # central directory, checked before parsing it

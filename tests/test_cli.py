@@ -86,3 +86,13 @@ def test_every_catalog_indicator_is_computed_for_every_area_and_year_from_the_bu
     assert table["value"].notna().all()
     assert set(table["indicator_id"]) == set(load_catalog().indicators)
     assert table.groupby("indicator_id").size().eq(37 * 13).all()
+
+
+def test_argparse_messages_are_german():
+    from indicators.cli import german_argparse_message
+
+    assert german_argparse_message("the following arguments are required: --out") == "Diese Angaben fehlen: --out"
+    assert german_argparse_message("unrecognized arguments: --x") == "Unbekannte Angaben: --x"
+    result = run_cli("fetch", "genesis")
+    assert result.returncode == 2
+    assert "Diese Angaben fehlen: --table, --regions, --from, --to" in result.stderr
