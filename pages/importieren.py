@@ -203,7 +203,7 @@ def _import_form(errors: list, do_import, lang: str) -> None:
 
 def _table_flow(content: bytes, name: str, lang: str) -> None:
     """A count table: preview, layout, column mapping, Ortsteil matching, report, import."""
-    preview = importflow.read_preview(content, name)
+    preview = data.upload_preview(content, name)
     if not preview.ok:
         _report(preview.problems, lang)
         return
@@ -267,7 +267,7 @@ def _table_flow(content: bytes, name: str, lang: str) -> None:
                          key="imp_matched")
 
     options = importflow.table_options(column_map, overrides, variable, layout)
-    errors = _report(store.validate_file(content, name, **options), lang)
+    errors = _report(data.upload_problems(content, name, **options), lang)
     _import_form(errors, lambda meta: store.import_file(content, name, meta, **options), lang)
 
 

@@ -138,3 +138,21 @@ def _ruhr_chart(version: str, kind: str, measure_id: str, year: int | None, lang
         return ruhr_figures.trend_figure(table, measures[measure_id], lang)
     rates = [m for m, x in measures.items() if x.is_rate]
     return ruhr_figures.position_figure(ruhr_views.bochum_position(table, rates), measures, lang)
+
+
+# An upload is read again on every widget change of the import form; near the 50 MB limit that
+# takes seconds, so reading and checking are cached per file content and chosen options.
+@st.cache_data(show_spinner=False, max_entries=8)
+def upload_preview(content: bytes, name: str):
+    """importflow.read_preview for an upload (cached)."""
+    from indicators import importflow
+
+    return importflow.read_preview(content, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_problems(content: bytes, name: str, **options) -> list:
+    """store.validate_file for an upload and the form's options (cached)."""
+    from indicators import store
+
+    return store.validate_file(content, name, **options)
