@@ -97,6 +97,14 @@ class StoreBusyError(StoreError):
     """Another process or session holds the store's lock."""
 
 
+class ConflictError(StoreError):
+    """The new values contradict values imported earlier (e.g. a part larger than its whole)."""
+
+    def __init__(self, problems: list):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
 @dataclass
 class ImportResult:
     """Outcome of an import: ok, every problem, the new version and a German summary."""
@@ -928,11 +936,37 @@ def _write_version(tmp: Path, store: Path, state: _State, version: str, prepared
     return manifest
 
 
+def cross_import_problems(old: pd.DataFrame, new: pd.DataFrame, filename, version: str) -> list:
+    """Parts larger than wholes that only appear once the new values join the earlier imports."""
+    from indicators.areas import area_names
+    from indicators.catalog import load_catalog
+    from indicators.validation import parts_exceeding_wholes
+
+    if old.empty:
+        return []  # the file itself was checked already
+    bad = parts_exceeding_wholes(merge_counts(old, new))
+    new_keys = set(zip(new["area_id"], new["year"], new["variable"]))
+    touched = [(a, y, p) in new_keys or (a, y, w) in new_keys
+               for a, y, p, w in zip(bad["area_id"], bad["year"], bad["part"], bad["whole"])]
+    titles = {v.id: v.title["de"] for v in load_catalog().variables.values()}
+    names = area_names()
+    return [_problem(filename, f"{titles[r.part]} ({fmt_number(r.part_value)}) wären mehr als "
+                               f"{titles[r.whole]} ({fmt_number(r.whole_value)}) in {names.get(r.area_id, r.area_id)} "
+                               f"{int(r.year)}, zusammen mit den bereits importierten Daten (Version {version}). "
+                               "Ein Teil kann nicht größer sein als das Ganze: bitte beide Dateien prüfen.")
+            for r, hit in zip(bad.itertuples(), touched) if hit]
+
+
 def _commit(store: Path, prepared: _Prepared, meta: dict | None, filename) -> str:
     """Write a new version and make it active, under the lock; all or nothing."""
     with _locked(store):
         _hook("locked")
         state = _read_state(store)
+        if prepared.kind == "counts":  # checked under the lock: the earlier imports cannot change meanwhile
+            conflicts = cross_import_problems(_read_counts_of(store, state.active), prepared.counts, filename,
+                                              state.active)
+            if conflicts:
+                raise ConflictError(conflicts)
         for path in _leftovers(store, state):
             _remove(path)
         version = _version_name(state.latest + 1)
@@ -988,6 +1022,9 @@ def _run_import(source, filename, meta: dict | None, prepared: _Prepared, store)
     except StoreBusyError:
         return ImportResult(False, prepared.problems, None, f"„{name}“ wurde nicht importiert. {MSG_BUSY} "
                             f"{MSG_UNCHANGED}", 0, prepared.info)
+    except ConflictError as exc:
+        prepared.problems.extend(exc.problems)
+        return _rejected(filename, prepared)
     except Exception as exc:  # noqa: BLE001 - disk full, permissions, ...: the store is unchanged
         LOG.warning("storing %s failed", name, exc_info=exc)
         return ImportResult(False, prepared.problems, None,

@@ -350,3 +350,18 @@ def validate_counts(
     problems += check_duplicates(counts, filename, loc, codes, max_rows)
     problems += check_parts(counts, filename, loc, catalog, codes, max_rows)
     return dedupe(problems)
+
+
+def parts_exceeding_wholes(counts: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Every area and year where a part is larger than its whole: area_id, year, part, whole, values."""
+    catalog = catalog or load_catalog()
+    wide = counts.pivot_table(index=["area_id", "year"], columns="variable", values="value", aggfunc="first")
+    found = []
+    for part, whole in part_whole_pairs(catalog):
+        if part in wide and whole in wide:
+            bad = wide[wide[part] > wide[whole]]
+            found.append(pd.DataFrame({"area_id": bad.index.get_level_values(0),
+                                       "year": bad.index.get_level_values(1), "part": part, "whole": whole,
+                                       "part_value": bad[part].to_numpy(), "whole_value": bad[whole].to_numpy()}))
+    columns = ["area_id", "year", "part", "whole", "part_value", "whole_value"]
+    return pd.concat(found, ignore_index=True)[columns] if found else pd.DataFrame(columns=columns)

@@ -398,3 +398,19 @@ def test_source_id_of_a_bundled_source_is_not_taken_over(data_dir):
     assert result.ok
     store.import_file(SECOND_CSV.encode(), "b.csv", {"source_id": "Stadt Bochum!"})
     assert list(store.imported_sources()) == ["import_0002"]
+
+
+def test_a_part_larger_than_its_whole_across_two_imports_is_refused(data_dir):
+    first = "Ortsteil;Jahr;Merkmal;Wert\nHamme;2022;arbeitslose;100\n"
+    assert store.import_file(first.encode("utf-8"), "alo.csv").ok
+    before = store.store_fingerprint()
+    second = "Ortsteil;Jahr;Merkmal;Wert\nHamme;2022;langzeitarbeitslose;500\n"
+    result = store.import_file(second.encode("utf-8"), "lzalo.csv")
+    assert not result.ok
+    assert result.message == (
+        "„lzalo.csv“ wurde nicht importiert. Langzeitarbeitslose (500) wären mehr als Arbeitslose (100) in "
+        "Hamme 2022, zusammen mit den bereits importierten Daten (Version 0001). Ein Teil kann nicht größer "
+        "sein als das Ganze: bitte beide Dateien prüfen. Der Datenbestand ist unverändert.")
+    assert store.store_fingerprint() == before
+    # a consistent second file lands
+    assert store.import_file(second.replace("500", "40").encode("utf-8"), "lzalo.csv").ok
