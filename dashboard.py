@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import data
+from ui import data, url
 from ui.components import ROUTED_KEY
-from ui.i18n import t
+from ui.i18n import LANGUAGES, t
 from ui.state import current_lang, page_objects, sidebar
 
 st.set_page_config(page_title="Quartiersmonitor Bochum", page_icon="🏘️", layout="wide")
 
+url.init("lang", "de", LANGUAGES)  # before the navigation, so a link with ?lang=en names the pages in English
 navigation = st.navigation(page_objects(current_lang()))
 table = data.indicator_table()
 st.session_state["view"] = sidebar(sorted(table["year"].unique().tolist()))

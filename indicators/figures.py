@@ -529,7 +529,7 @@ def locator_map_figure(geo_gdf, area_id: str, *, large_text: bool = False) -> go
         fig.add_trace(go.Scattergeo(
             lon=point["lon"].tolist(), lat=point["lat"].tolist(), mode="text", hoverinfo="skip",
             text=[f"<b>{wrap_label(esc(names.get(area_id, area_id)))}</b>"], showlegend=False,
-            textfont={"size": LABEL_SIZE[large_text], "color": label_color(LOCATOR_HIGHLIGHT)}))
+            textfont={"size": LABEL_SIZE[large_text] - 2, "color": label_color(LOCATOR_HIGHLIGHT)}))
     fig.update_layout(**base_layout("de", large_text, geo=_geo_layout(geo_gdf), height=LOCATOR_HEIGHT,
                                     margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
                                     meta={"kind": "locator", "area_id": area_id}))

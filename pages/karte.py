@@ -54,11 +54,12 @@ controls = st.columns([1.2, 1.6, 1, 1.4])
 level = controls[0].radio(TEXT["level"][v.lang], list(LEVELS), format_func=lambda x: LEVELS[x][v.lang],
                           key="ebene", horizontal=True)
 method = controls[1].selectbox(TEXT["method"][v.lang], list(classify.METHODS), key="klassen",
-                               format_func=lambda m: classify.METHODS[m])
+                               format_func=lambda m: (classify.METHODS if v.lang == "de" else classify.METHODS_EN)[m])
 k = controls[2].slider(TEXT["k"][v.lang], 3, 7, key="k")
 fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=True, key="fix", help=TEXT["fixed_help"][v.lang])
 selected = shared_selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], state_key="gebiet",
-                           widget_key="karte_gebiet", format_func=lambda a: "–" if a is None else names[a])
+                           widget_key="karte_gebiet", format_func=lambda a: "–" if a is None else names[a],
+                           placeholder="–")
 for key, value in (("ebene", level), ("klassen", method), ("k", k), ("gebiet", selected)):
     url.publish(key, value)
 
