@@ -9,31 +9,22 @@ Every figure carries ``layout.meta`` (``kind``, ``indicator_id``, …) for tests
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import ruhr_views as rv
+from indicators.figures import (FOCUS_COLOR, FONT_SIZE, LINE_SCALE, NO_DATA_TEXT_COLOR, OTHER_COLOR,  # one look
+                                axis_style, base_layout, esc, title_dict)
 from indicators.formats import MISSING_TEXT, fmt_number, fmt_pp, fmt_value
 
-FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Liberation Sans", Arial, "DejaVu Sans", sans-serif'
-TEXT_COLOR = "#1a1a1a"
-MUTED_TEXT = "#4d4d4d"
-GRID_COLOR = "#e5e5e5"
-SEPARATORS = {"de": ",.", "en": ".,"}
-FONT_SIZE = {False: 13, True: 20}
-TITLE_SIZE = {False: 17, True: 26}
-LINE_SCALE = {False: 1.0, True: 1.7}
-BOCHUM_COLOR = "#D55E00"      # Okabe-Ito vermilion, the project's focus colour
-OTHER_BAR_COLOR = "#8DB8DA"   # the other Kreise in the ranking, as the other Ortsteile elsewhere
+BOCHUM_COLOR = FOCUS_COLOR        # Okabe-Ito vermilion, the project's focus colour
+OTHER_BAR_COLOR = OTHER_COLOR     # the other Kreise in the ranking, as the other Ortsteile elsewhere
 OTHER_LINE_COLOR = OTHER_BAR_COLOR  # thin context lines; not grey: grey means "no data" only
 NRW_COLOR = "#0072B2"
 DE_COLOR = "#000000"
 NRW_DASH = "dash"
 DE_DASH = "dashdot"
 BREAK_LINE_COLOR = "#555555"
-NO_DATA_TEXT_COLOR = "#6b6b6b"
 NO_DATA_CELL = "#d9d9d9"      # grey means "no data" and nothing else
 # sequential blues (ColorBrewer, colour-blind safe): rank 1 (highest value) darkest
 RANK_SCALE = [[0.0, "#08306b"], [0.25, "#2171b5"], [0.5, "#6baed6"], [0.75, "#c6dbef"], [1.0, "#f7fbff"]]
@@ -71,11 +62,6 @@ def word(key: str, lang: str) -> str:
     return entry.get(lang) or entry["de"]
 
 
-def esc(text) -> str:
-    """HTML-escape text that plotly renders."""
-    return html.escape(str(text), quote=False)
-
-
 def _none_if_nan(x):
     return None if x is None or pd.isna(x) else float(x)
 
@@ -83,33 +69,6 @@ def _none_if_nan(x):
 def fmt_measure(x, measure: rv.RuhrMeasure, lang: str) -> str:
     """'42,4 %' / '364.742' by the measure's unit and decimals."""
     return fmt_value(_none_if_nan(x), measure.unit, measure.decimals, lang)
-
-
-def base_layout(lang: str, large_text: bool = False, **extra) -> dict:
-    """Fonts, German separators, white background."""
-    layout = {"separators": SEPARATORS.get(lang, SEPARATORS["de"]),
-              "font": {"family": FONT_FAMILY, "size": FONT_SIZE[large_text], "color": TEXT_COLOR},
-              "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
-              "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE[large_text]}, "align": "left"}}
-    layout.update(extra)
-    return layout
-
-
-def title_dict(text: str, subtitle: str | None, large_text: bool) -> dict:
-    """A left-aligned bold title with an optional grey subtitle."""
-    title = {"text": f"<b>{esc(text)}</b>", "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
-             "yref": "container", "font": {"size": TITLE_SIZE[large_text]}}
-    if subtitle:
-        title["subtitle"] = {"text": esc(subtitle), "font": {"size": FONT_SIZE[large_text] - 1, "color": MUTED_TEXT}}
-    return title
-
-
-def axis_style(large_text: bool, **extra) -> dict:
-    """Light grid, no zero-line clutter."""
-    style = {"gridcolor": GRID_COLOR, "zeroline": False, "linecolor": "#999999", "ticks": "outside",
-             "tickcolor": "#999999", "title": {"font": {"size": FONT_SIZE[large_text]}}}
-    style.update(extra)
-    return style
 
 
 def value_axis(measure: rv.RuhrMeasure, lang: str, large_text: bool, **extra) -> dict:
