@@ -20,11 +20,12 @@ import pandas as pd
 
 from indicators import figures, tables
 from indicators.areas import focus_ids, load_areas, match_names
-from indicators.catalog import load_catalog, load_sources
+from indicators.catalog import load_catalog
 from indicators.cli import GermanArgumentParser
 from indicators.formats import fmt_date
 from indicators.geometry import load_geometry
 from indicators.pipeline import build
+from indicators.store import all_sources
 from indicators.published import load_published
 from indicators.views import (LEVEL_WORDS, area_order, flag_text, indicator_slice, is_illustrative, name_of,
                               source_titles, trend_areas)
@@ -187,18 +188,6 @@ def render(fig, fmt: str, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_H
 
 
 # --- charts with their texts inside the image ----------------------------------------------------
-
-
-def all_sources() -> dict:
-    """Bundled sources and the sources of the user's imports (when a store exists)."""
-    sources = dict(load_sources())
-    try:
-        from indicators.store import imported_sources
-
-        sources.update(imported_sources())
-    except Exception:  # no store or an unreadable one: the bundled titles still name the data
-        pass
-    return sources
 
 
 def years_of(table: pd.DataFrame, indicator_id: str) -> list[int]:

@@ -20,6 +20,7 @@ from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_value
 from indicators.geometry import load_geometry
 from indicators.pipeline import build
 from indicators.published import for_area, format_value, load_published, measure_labels
+from indicators.store import all_sources
 from indicators.text import profile_summary
 from indicators.views import is_illustrative, profile
 
@@ -523,7 +524,7 @@ def _parts(table: pd.DataFrame, area_id: str, year: int, lang: str, geo=None) ->
     """Everything the Steckbrief shows, computed and rendered once."""
     catalog = load_catalog()
     names = area_names()
-    sources = export.all_sources()
+    sources = all_sources()
     rows_of_area = table[table["area_id"] == area_id]
     demo = is_illustrative(rows_of_area)
     published = published_rows(area_id, lang)

@@ -400,6 +400,18 @@ def imported_sources(store=None) -> dict:
     return _read_json_of(store, _active(store), SOURCES_FILE)
 
 
+def all_sources(store=None) -> dict:
+    """Bundled sources and the sources of the user's imports: every source a value can name."""
+    from indicators.catalog import load_sources
+
+    sources = dict(load_sources())
+    try:
+        sources.update(imported_sources(store))
+    except Exception:  # noqa: BLE001 - an unreadable store: the bundled titles still name the data
+        LOG.warning("imported sources unreadable", exc_info=True)
+    return sources
+
+
 def current_boundaries_file(store=None) -> Path | None:
     """The imported boundaries of the active version, or None (the maps use the schematic tiles)."""
     store = _store(store)

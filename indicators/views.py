@@ -226,12 +226,9 @@ def display_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | N
     """The rows as German- (or English-) formatted text for people; rank stays a number for sorting."""
     catalog = load_catalog()
     if sources is None:
-        sources = dict(load_sources())
-        try:
-            from indicators.store import imported_sources
-            sources.update(imported_sources())
-        except Exception:  # the store is optional; bundled titles are enough for a table
-            pass
+        from indicators.store import all_sources  # the store imports loaders etc.; load it only when needed
+
+        sources = all_sources()
     h = {k: v[lang] for k, v in DISPLAY_HEADERS.items()}
     records = []
     for row in table_slice.itertuples(index=False):

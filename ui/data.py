@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators import pipeline
 from indicators.areas import load_areas
-from indicators.catalog import load_catalog, load_sources
+from indicators.catalog import load_catalog
 
 
 def data_version() -> str:
@@ -100,9 +100,9 @@ def published():
 
 def all_sources() -> dict:
     """Bundled and imported sources by source_id."""
-    from indicators.store import imported_sources
+    from indicators import store
 
-    return {**load_sources(), **imported_sources()}
+    return store.all_sources()
 
 
 catalog = load_catalog
