@@ -28,7 +28,7 @@ from indicators.pipeline import build
 from indicators.store import all_sources
 from indicators.published import load_published
 from indicators.views import (LEVEL_WORDS, area_order, flag_text, indicator_slice, is_illustrative, name_of,
-                              source_titles, trend_areas)
+                              source_ids_of, source_titles, trend_areas)
 
 FORMATS = ("png", "svg", "pdf")
 LANGS = ("de", "en")
@@ -329,11 +329,6 @@ def data_frame(rows: pd.DataFrame, lang: str = "de", sources: dict | None = None
         h["is_demo"]: [yes if d else no for d in rows["is_demo"].fillna(False).astype(bool)],
     })
     return frame.reset_index(drop=True)
-
-
-def source_ids_of(rows: pd.DataFrame) -> list[str]:
-    """Distinct source ids behind the rows."""
-    return sorted({s for ids in rows["source_ids"].dropna().unique() for s in str(ids).split(";") if s})
 
 
 def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", sources: dict | None = None) -> str:

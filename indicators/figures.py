@@ -1048,10 +1048,8 @@ def source_line(table_slice: pd.DataFrame, indicator_id: str | None = None, lang
                 sources: dict | None = None) -> str:
     """'Quelle: <title> (<publisher>), Stichtag 31.12.2024; Datengrundlage: <catalog source>'."""
     sources = load_sources() if sources is None else sources
-    ids = sorted({s for text in table_slice.get("source_ids", pd.Series(dtype=str)).dropna().unique()
-                  for s in str(text).split(";") if s})
     parts = []
-    for sid in ids:
+    for sid in views.source_ids_of(table_slice):
         src = sources.get(sid, {})
         title = src.get("title", sid)
         title = (title.get(lang) or title.get("de", sid)) if isinstance(title, dict) else str(title)

@@ -22,7 +22,7 @@ from indicators.pipeline import build
 from indicators.published import for_area, format_value, load_published, measure_labels
 from indicators.store import all_sources
 from indicators.text import profile_summary
-from indicators.views import is_illustrative, profile
+from indicators.views import is_illustrative, profile, source_ids_of
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -217,8 +217,7 @@ def source_numbers(rows: list[dict]) -> dict[str, int]:
 
 def value_source_ids(table: pd.DataFrame, area_id: str) -> list[str]:
     """The distinct sources of one Ortsteil's values."""
-    ids = table.loc[table["area_id"] == area_id, "source_ids"].dropna().unique()
-    return sorted({s for text in ids for s in str(text).split(";") if s})
+    return source_ids_of(table[table["area_id"] == area_id])
 
 
 # --- images ----------------------------------------------------------------------------------

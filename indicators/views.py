@@ -73,6 +73,13 @@ def is_rate(indicator_id: str) -> bool:
     return ind.is_rate if ind else True
 
 
+def source_ids_of(frame: pd.DataFrame) -> list[str]:
+    """Distinct source ids behind the rows of an indicator-table slice ('demo;import_0001' split)."""
+    if frame.empty or "source_ids" not in frame:
+        return []
+    return sorted({s for ids in frame["source_ids"].dropna().unique() for s in str(ids).split(";") if s})
+
+
 def is_illustrative(frame: pd.DataFrame) -> bool:
     """True while any row of the frame comes from the demo data."""
     return bool("is_demo" in frame and frame["is_demo"].fillna(False).astype(bool).any())

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import tables
+from indicators.views import is_illustrative, source_ids_of  # noqa: F401 - pages take is_illustrative from here
 from ui import data
 from ui.i18n import t
 
@@ -26,18 +27,6 @@ def view():
         PagesManager.uses_pages_directory = False
         st.rerun()
     return st.session_state["view"]
-
-
-def source_ids_of(frame: pd.DataFrame) -> list[str]:
-    """Distinct source ids behind the rows of an indicator-table slice."""
-    if frame.empty or "source_ids" not in frame:
-        return []
-    return sorted({s for ids in frame["source_ids"].dropna().unique() for s in str(ids).split(";") if s})
-
-
-def is_illustrative(frame: pd.DataFrame) -> bool:
-    """True while any value shown comes from the demo data."""
-    return bool("is_demo" in frame and frame["is_demo"].any())
 
 
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:
