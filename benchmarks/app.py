@@ -33,16 +33,16 @@ def page_rerun_ms(runs: int = 5) -> dict:
 
 def map_figure_kb() -> dict:
     """map_figure_kb: JSON size of the default map (latest year, default indicator)."""
-    from indicators import classify, figures
+    from indicators import figures
     from indicators.areas import focus_ids
-    from indicators.geometry import load_geometry
-    from indicators.pipeline import build
+    from indicators.build.pipeline import build, geometry
+    from indicators.views import classify
     from ui.state import DEFAULT_INDICATOR
 
     table = build()
     year = int(table["year"].max())
     breaks = classify.fixed_breaks(table, DEFAULT_INDICATOR, "quantiles", 5, level="ortsteil")
-    fig = figures.map_figure(table, load_geometry("ortsteil"), DEFAULT_INDICATOR, year, breaks=breaks,
+    fig = figures.map_figure(table, geometry("ortsteil"), DEFAULT_INDICATOR, year, breaks=breaks,
                              focus_ids=focus_ids())
     return {"map_figure_kb": round(len(fig.to_json().encode()) / 1024, 1)}
 

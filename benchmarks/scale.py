@@ -25,7 +25,7 @@ def synthetic_areas() -> pd.DataFrame:
     kreise = [f"k{i:03d}" for i in range(N_KREISE)]
     laender = [f"l{i:02d}" for i in range(N_LAENDER)]
     rows = [("de", "Deutschland", "stadt", "")]
-    rows += [(l, l, "land", "de") for l in laender]
+    rows += [(land, land, "land", "de") for land in laender]
     rows += [(k, k, "stadtbezirk", laender[i % N_LAENDER]) for i, k in enumerate(kreise)]
     rows += [(g, g, "ortsteil", kreise[i % N_KREISE]) for i, g in enumerate(gemeinden)]
     frame = pd.DataFrame(rows, columns=["area_id", "name", "level", "parent_id"])
@@ -58,9 +58,9 @@ def write_long_csv(path: Path, seed: int = 1) -> int:
 def run(path: Path) -> dict:
     """Import the file into a fresh store (load, validate, write a version), then build every level."""
     from indicators import store
-    from indicators.aggregate import aggregate_all_levels
+    from indicators.build.aggregate import aggregate_all_levels
+    from indicators.build.compute import indicator_table
     from indicators.catalog import load_catalog
-    from indicators.compute import indicator_table
 
     start = time.perf_counter()
     target = path.parent / "store"

@@ -52,7 +52,11 @@ def parent_of() -> dict[str, str]:
 
 
 def normalize_name(name: str) -> str:
-    """Fold a name as people write it: case, umlauts (also as ae/oe/ue), separators, spacing."""
+    """Fold a name as people write it: case, umlauts (also as ae/oe/ue), separators, spacing.
+
+    >>> normalize_name("Bochum-Wattenscheid Mitte"), normalize_name("Günnigfeld"), normalize_name("GUENNIGFELD")
+    ('wattenscheidmitte', 'guennigfeld', 'guennigfeld')
+    """
     text = str(name).strip().lower()
     text = "".join(UMLAUTS.get(ch, ch) for ch in text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -1,4 +1,9 @@
-"""Command line: python -m indicators build | validate | import | areas | versions | restore | fetch | export | report | deck."""
+"""Command line: python -m indicators build | validate | import | areas | versions | restore | fetch | export | report | deck.
+
+Every argparse parser and every main_* lives here, so the stages below never import the command
+line. The stages are imported inside the commands: `python -m indicators areas` should not pay for
+plotly, kaleido, fpdf and python-pptx.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,8 @@ from pathlib import Path
 
 from indicators.formats import fmt_number
 
-EXIT_OK, EXIT_INVALID = 0, 2
-# sub-commands with their own argument parsers: name -> (module, function)
-EXTERNAL_COMMANDS = {
-    "fetch": ("fetch", "main_fetch"),
-    "export": ("export", "main_export"),
-    "report": ("report", "main_report"),
-    "deck": ("deck", "main_deck"),
-}
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_NETWORK = 0, 1, 2, 3
+LANGS = ("de", "en")
 
 
 # argparse's own English messages, as German (pattern -> replacement)
@@ -50,7 +49,7 @@ class GermanArgumentParser(argparse.ArgumentParser):
 
 def cmd_build(args) -> int:
     """Run the pipeline and write the indicator table as Parquet."""
-    from indicators.pipeline import build
+    from indicators.build.pipeline import build
 
     table = build()
     out = Path(args.out)
@@ -167,11 +166,283 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# --- shared checks of the exporting commands ---
+
+
+def _invalid(message: str) -> int:
+    print(f"Fehler: {message}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _lang_problem(lang: str) -> str | None:
+    return None if lang in LANGS else f"Unbekannte Sprache „{lang}“. Gültig: {', '.join(LANGS)}."
+
+
+def _match_ortsteile(names: list[str]) -> tuple[list[str] | None, dict[str, list[str]], list[str]]:
+    """Area ids for Ortsteil names, else None with {unmatched name: close names} and the valid names."""
+    from indicators.areas import match_names, ortsteile
+
+    match = match_names(names)
+    if match.ok:
+        return [match.matched[n] for n in names], {}, []
+    return None, match.unmatched, ortsteile()["name"].tolist()
+
+
+# --- export ---
+
+
+def build_export_parser() -> argparse.ArgumentParser:
+    parser = GermanArgumentParser(prog="python -m indicators export",
+                                  description="Diagramm als Bild exportieren (PNG, SVG oder PDF)")
+    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend oder ranking")
+    parser.add_argument("--indicator", required=True, help="Indikator-ID, z. B. kinderarmut")
+    parser.add_argument("--year", type=int, help="Jahr (Standard: das neueste)")
+    parser.add_argument("--ortsteile", help="Ortsteile, durch Kommas getrennt (Standard: die vier Fokusquartiere)")
+    parser.add_argument("--format", required=True, help="Dateiformat: png, svg oder pdf")
+    parser.add_argument("--out", required=True, help="Zieldatei")
+    parser.add_argument("--lang", default="de", help="Sprache: de oder en (Standard: de)")
+    return parser
+
+
+def _export_areas(text: str | None) -> tuple[list[str] | None, str | None]:
+    """Area ids for 'Hamme, Querenburg' or a German error message listing what is valid."""
+    if not text:
+        return None, None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    area_ids, unmatched, valid = _match_ortsteile(names)
+    if area_ids is not None:
+        return area_ids, None
+    problems = [f"„{name}“" + (f" (meinten Sie: {', '.join(close)}?)" if close else "")
+                for name, close in unmatched.items()]
+    return None, f"Unbekannte Ortsteile: {'; '.join(problems)}. Gültige Namen: {', '.join(valid)}."
+
+
+def main_export(argv: list[str] | None = None) -> int:
+    """CLI: export --kind map|trend|ranking --indicator ID [--year YEAR] [--ortsteile …] --format … --out FILE."""
+    from indicators.build.pipeline import build
+    from indicators.catalog import load_catalog
+    from indicators.export import FORMATS, KINDS, ChromiumMissing, ExportError, export_chart, years_of
+
+    args = build_export_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    catalog = load_catalog()
+    for value, valid, what in ((args.kind, KINDS, "Unbekannte Diagrammart"), (args.format, FORMATS, "Unbekanntes Format"),
+                               (args.lang, LANGS, "Unbekannte Sprache")):
+        if value not in valid:
+            return _invalid(f"{what} „{value}“. Gültig: {', '.join(valid)}.")
+    if args.indicator not in catalog.indicators:
+        return _invalid(f"Unbekannter Indikator „{args.indicator}“. Gültige Indikatoren: "
+                        f"{', '.join(catalog.indicators)}.")
+    area_ids, problem = _export_areas(args.ortsteile)
+    if problem:
+        return _invalid(problem)
+    table = build()
+    years = years_of(table, args.indicator)
+    if args.year is not None and args.year not in years:
+        return _invalid(f"Für {args.year} gibt es keine Daten. Gültige Jahre: {years[0]}–{years[-1]}.")
+    out = Path(args.out)
+    if out.suffix.lower() != f".{args.format}":
+        return _invalid(f"Die Zieldatei muss zum Format passen und auf .{args.format} enden: {out}")
+    try:
+        data = export_chart(args.kind, table, args.indicator, args.year, area_ids, args.format, args.lang)
+    except (ChromiumMissing, ExportError) as exc:
+        return _failed(exc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Diagramm geschrieben: {out}")
+    return EXIT_OK
+
+
+def _failed(exc: Exception) -> int:
+    print(f"Fehler: {exc}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+# --- report ---
+
+
+def build_report_parser() -> argparse.ArgumentParser:
+    parser = GermanArgumentParser(prog="python -m indicators report",
+                                  description="Steckbrief eines Ortsteils als PDF (A4, höchstens zwei Seiten)")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--ortsteil", help="Name des Ortsteils, z. B. Hamme oder „Wattenscheid-Mitte“")
+    group.add_argument("--all", action="store_true", help="Steckbriefe aller 30 Ortsteile schreiben")
+    parser.add_argument("--out", required=True, help="Zieldatei (.pdf) oder bei --all ein Ordner")
+    parser.add_argument("--year", type=int, help="Datenjahr (Standard: das neueste)")
+    parser.add_argument("--lang", default="de", help="Sprache: de oder en (Standard: de)")
+    return parser
+
+
+def main_report(argv: list[str] | None = None) -> int:
+    """CLI: report --ortsteil NAME --out FILE.pdf | report --all --out DIR."""
+    from indicators.areas import ortsteile
+    from indicators.build.pipeline import build, geometry
+    from indicators.export import ChromiumMissing, ExportError
+    from indicators.export.report import report_pdf
+
+    args = build_report_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if problem := _lang_problem(args.lang):
+        return _invalid(problem)
+    if args.ortsteil is not None:
+        area_ids, unmatched, valid_names = _match_ortsteile([args.ortsteil])
+        if area_ids is None:
+            close = unmatched[args.ortsteil]
+            hint = f" Meinten Sie: {', '.join(close)}?" if close else ""
+            return _invalid(f"Unbekannter Ortsteil „{args.ortsteil}“.{hint} "
+                            f"Gültige Namen: {', '.join(valid_names)}.")
+    else:
+        area_ids = ortsteile()["area_id"].tolist()
+    table = build()
+    years = sorted(int(y) for y in table["year"].unique())
+    year = years[-1] if args.year is None else args.year
+    if year not in years:
+        return _invalid(f"Für {year} gibt es keine Daten. Gültige Jahre: {years[0]}–{years[-1]}.")
+    out = Path(args.out)
+    if args.all and out.suffix.lower() == ".pdf":
+        return _invalid("Bei --all muss --out ein Ordner sein, keine PDF-Datei.")
+    if not args.all and out.suffix.lower() != ".pdf":
+        return _invalid(f"Die Zieldatei muss auf .pdf enden: {out}")
+    geo = geometry("ortsteil")
+    try:
+        for area_id in area_ids:
+            target = out / f"{area_id}.pdf" if args.all else out
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(report_pdf(table, area_id, year, args.lang, geo))
+            print(f"Steckbrief geschrieben: {target}")
+    except (ChromiumMissing, ExportError) as exc:
+        return _failed(exc)
+    return EXIT_OK
+
+
+# --- deck ---
+
+
+def build_deck_parser() -> argparse.ArgumentParser:
+    parser = GermanArgumentParser(prog="python -m indicators deck",
+                                  description="Foliensatz „Fokusquartiere“ als PPTX (16:9)")
+    parser.add_argument("--out", required=True, help="Zieldatei (.pptx)")
+    parser.add_argument("--lang", default="de", help="Sprache: de oder en (Standard: de)")
+    return parser
+
+
+def main_deck(argv: list[str] | None = None) -> int:
+    """CLI: deck --out FILE.pptx."""
+    from indicators.build.pipeline import build, geometry
+    from indicators.export import ChromiumMissing, ExportError
+    from indicators.export.deck import focus_deck
+
+    args = build_deck_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if problem := _lang_problem(args.lang):
+        return _invalid(problem)
+    out = Path(args.out)
+    if out.suffix.lower() != ".pptx":
+        return _invalid(f"Die Zieldatei muss auf .pptx enden: {out}")
+    try:
+        data = focus_deck(build(), args.lang, geometry("ortsteil"))
+    except (ChromiumMissing, ExportError) as exc:
+        return _failed(exc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Foliensatz geschrieben: {out}")
+    return EXIT_OK
+
+
+# --- fetch (download, then import through the store) ---
+
+
+def build_fetch_parser() -> argparse.ArgumentParser:
+    from indicators.load.fetch import CKAN_DEFAULT_PORTAL, GENESIS_BASE_URLS
+
+    parser = GermanArgumentParser(prog="python -m indicators fetch",
+                                  description="Amtliche Daten abrufen (GENESIS, CKAN).")
+    sub = parser.add_subparsers(dest="source", required=True, parser_class=GermanArgumentParser)
+    g = sub.add_parser("genesis", help="Tabelle aus einer GENESIS-Datenbank abrufen")
+    g.add_argument("--table", required=True)
+    g.add_argument("--regions", required=True, help="z. B. 05911,05913")
+    g.add_argument("--from", dest="year_from", type=int, required=True)
+    g.add_argument("--to", dest="year_to", type=int, required=True)
+    g.add_argument("--database", choices=sorted(GENESIS_BASE_URLS), default="regionalstatistik")
+    g.add_argument("--base-url")
+    g.add_argument("--out", type=Path)
+    c = sub.add_parser("ckan", help="Ressourcen eines Datensatzes aus einem CKAN-Portal laden")
+    c.add_argument("--dataset", required=True)
+    c.add_argument("--portal", default=CKAN_DEFAULT_PORTAL)
+    return parser
+
+
+def store_importer():
+    """The store's import_file; tests replace this to run fetch without a store."""
+    from indicators.store import import_file
+
+    return import_file
+
+
+def import_fetched(paths: list[Path], source_meta: dict | None = None) -> int:
+    """Import the fetched files through the store where they are importable, else say where they are."""
+    from indicators.load.fetch import IMPORTABLE_SUFFIXES
+
+    import_file = store_importer()
+    status = EXIT_OK
+    for path in paths:
+        if import_file is None or path.suffix.lower() not in IMPORTABLE_SUFFIXES:
+            print(f"Gespeichert unter {path}.")
+            continue
+        try:
+            outcome = import_file(path, path.name, source_meta or None)
+        except Exception as exc:  # noqa: BLE001 - the store reports its own German problems
+            print(f"Gespeichert unter {path}; der Import ist fehlgeschlagen: {exc}")
+            status = EXIT_INVALID
+            continue
+        ok = getattr(outcome, "ok", True)
+        print(f"Gespeichert unter {path}. " + (getattr(outcome, "message", "") or
+                                                ("Importiert." if ok else "Nicht importiert.")))
+        for problem in getattr(outcome, "problems", []) if not ok else []:
+            text = str(getattr(problem, "message", problem))
+            if text not in str(getattr(outcome, "message", "")):
+                print(f"  {text}")
+        status = status if ok else EXIT_INVALID
+    return status
+
+
+def main_fetch(argv: list[str]) -> int:
+    """`fetch genesis|ckan ...`: prints German messages; 0 ok, 2 bad arguments or input, 3 network/service."""
+    from indicators.load.fetch import FetchError, fetch_ckan, fetch_genesis
+    from indicators.load.genesis import GenesisResult
+
+    try:
+        args = build_fetch_parser().parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_OK if exc.code == 0 else EXIT_INVALID
+    try:
+        if args.source == "genesis":
+            result = fetch_genesis(args.table, args.regions, args.year_from, args.year_to, args.database,
+                                   args.base_url, args.out)
+        else:
+            result = fetch_ckan(args.dataset, args.portal)
+    except FetchError as exc:
+        print(exc.message)
+        return exc.exit_code
+    except ValueError as exc:  # a reader that cannot read what was delivered
+        print(f"Die geladene Datei lässt sich nicht lesen: {exc}")
+        return EXIT_INVALID
+    for message in result.messages:
+        print(message)
+    for parsed in result.results:
+        if isinstance(parsed, GenesisResult):
+            print(f"{len(parsed.tidy):n} Werte gelesen, {len(parsed.counts):n} Katalogwerte, "
+                  f"{len(parsed.unmapped)} Merkmale ohne Zuordnung.")
+    if not result.paths:
+        print("Keine Datei geladen.")
+        return EXIT_NETWORK
+    return import_fetched(result.paths, result.source_meta)
+
+
+# sub-commands with their own argument parsers
+EXTERNAL_COMMANDS = {"fetch": main_fetch, "export": main_export, "report": main_report, "deck": main_deck}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in EXTERNAL_COMMANDS:
-        module_name, function_name = EXTERNAL_COMMANDS[argv[0]]
-        module = __import__(f"indicators.{module_name}", fromlist=[function_name])
-        return getattr(module, function_name)(argv[1:])
+        return EXTERNAL_COMMANDS[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args)

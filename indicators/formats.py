@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from indicators.limits import MB
+
 MISSING_TEXT = {"de": "keine Daten", "en": "no data"}
 
 
@@ -13,7 +15,11 @@ def _is_missing(x) -> bool:
 
 
 def fmt_number(x, decimals: int = 0, lang: str = "de") -> str:
-    """15389 -> '15.389' (de) or '15,389' (en); 28.8 with 1 decimal -> '28,8'."""
+    """15389 -> '15.389' (de) or '15,389' (en); 28.8 with 1 decimal -> '28,8'.
+
+    >>> fmt_number(15389), fmt_number(15389, lang="en"), fmt_number(28.8, 1), fmt_number(9.25, 1)
+    ('15.389', '15,389', '28,8', '9,3')
+    """
     if _is_missing(x):
         return MISSING_TEXT[lang]
     # half up, as people round (Python's format rounds exact halves to even: 9.25 -> 9.2)
@@ -25,7 +31,11 @@ def fmt_number(x, decimals: int = 0, lang: str = "de") -> str:
 
 
 def fmt_percent(x, decimals: int = 1, lang: str = "de") -> str:
-    """28.8 -> '28,8 %' (de) or '28.8%' (en)."""
+    """28.8 -> '28,8 %' (de) or '28.8%' (en).
+
+    >>> fmt_percent(28.8), fmt_percent(28.8, lang="en"), fmt_percent(float("nan"))
+    ('28,8 %', '28.8%', 'keine Daten')
+    """
     if _is_missing(x):
         return MISSING_TEXT[lang]
     return fmt_number(x, decimals, lang) + (" %" if lang == "de" else "%")
@@ -49,10 +59,27 @@ def fmt_value(x, unit: str, decimals: int, lang: str = "de") -> str:
 
 
 def fmt_date(iso: str | None, lang: str = "de") -> str:
-    """'2018-12-31' -> '31.12.2018' (de); years and empty dates pass through."""
+    """'2018-12-31' -> '31.12.2018' (de); years and empty dates pass through.
+
+    >>> fmt_date("2018-12-31"), fmt_date("2018"), fmt_date(None)
+    ('31.12.2018', '2018', 'ohne Datum')
+    """
     if not iso:
         return "ohne Datum" if lang == "de" else "undated"
     parts = str(iso).split("-")
     if len(parts) == 3 and lang == "de":
         return f"{parts[2]}.{parts[1]}.{parts[0]}"
     return str(iso)
+
+
+def fmt_bytes(n_bytes: int) -> str:
+    """A file size for people, in German.
+
+    >>> fmt_bytes(52428800), fmt_bytes(61200000), fmt_bytes(2048), fmt_bytes(100)
+    ('50 MB', '58,4 MB', '2 KB', '100 Bytes')
+    """
+    if n_bytes < 1024:
+        return f"{int(n_bytes)} Bytes"
+    unit, size = ("KB", 1024) if n_bytes < MB else ("MB", MB)
+    value = round(n_bytes / size, 1)
+    return f"{fmt_number(value, 0 if value == int(value) else 1)} {unit}"

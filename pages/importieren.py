@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from indicators import importflow, loaders, store
+from indicators import store
 from indicators.areas import area_names
 from indicators.figures import locator_map_figure
-from indicators.importflow import md_escape
+from indicators.load import loaders
+from indicators.store import importflow
+from indicators.store.importflow import md_escape
 from ui import data
 from ui.components import chart, source_caption, view
 from ui.i18n import t

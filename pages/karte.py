@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from indicators import classify, figures, views
+from indicators import figures, views
 from indicators.areas import area_names, focus_ids
+from indicators.views import classify
 from ui import data, url
-from ui.components import chart, demo_banner, export_menu, source_caption, indicator_downloads, view
+from ui.components import chart, demo_banner, export_menu, indicator_downloads, source_caption, view
 from ui.i18n import t
-from ui.state import shared_selectbox
 from ui.print import inject_print_css
+from ui.state import shared_selectbox
 
 LEVELS = {"ortsteil": {"de": "Ortsteile", "en": "Districts"},
           "stadtbezirk": {"de": "Stadtbezirke", "en": "Boroughs"}}

@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from indicators import presentation
+from indicators.figures import presentation
 from ui import data, url
 from ui.components import chart, is_illustrative, source_caption, view
 from ui.i18n import t

@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from indicators import ruhr_views
+from indicators.views import ruhr as ruhr_views
 from ui import data, url
 from ui.components import chart, demo_banner, table_downloads, view
 from ui.i18n import t

@@ -4,11 +4,14 @@ import html
 
 import streamlit as st
 
-from indicators import figures, published, report, text, views
+from indicators import figures, views
 from indicators.areas import area_names, focus_ids, ortsteile, parent_of
+from indicators.export import report
 from indicators.formats import fmt_date, fmt_number
+from indicators.load import published
+from indicators.views import text
 from ui import data, url
-from ui.components import chart, demo_banner, export_available, source_caption, indicator_downloads, view
+from ui.components import chart, demo_banner, export_available, indicator_downloads, source_caption, view
 from ui.i18n import t
 from ui.state import shared_selectbox
 

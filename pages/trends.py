@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from indicators import figures, published, views
+from indicators import figures, views
+from indicators.load import published
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, metadata_for, source_caption, table_downloads, view
 from ui.i18n import t

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from indicators import deck, text
 from indicators.areas import area_names, focus_ids
+from indicators.export import deck
 from indicators.formats import fmt_pp, fmt_value
+from indicators.views import text
 from ui import data
 from ui.components import chart, demo_banner, export_available, source_caption, view
 from ui.i18n import t

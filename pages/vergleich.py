@@ -5,7 +5,7 @@ import streamlit as st
 from indicators import figures, views
 from indicators.areas import focus_ids
 from ui import data, url
-from ui.components import chart, demo_banner, export_menu, source_caption, indicator_downloads, view
+from ui.components import chart, demo_banner, export_menu, indicator_downloads, source_caption, view
 from ui.i18n import t
 
 TEXT = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from indicators.areas import match_one, CITY_ID  # noqa: E402
+from indicators.areas import CITY_ID, match_one  # noqa: E402
 from indicators.catalog import load_catalog  # noqa: E402
 from indicators.paths import PUBLISHED_FILE  # noqa: E402
 

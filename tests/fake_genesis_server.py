@@ -105,7 +105,7 @@ def status(code: int, content: str, object_content: str | None = None) -> dict:
 class Handler(BaseHTTPRequestHandler):
     """Routes of the fake services."""
 
-    server: "FakeServer"
+    server: FakeServer
 
     def log_message(self, *args) -> None:  # keep test output clean
         pass
@@ -187,7 +187,7 @@ class Handler(BaseHTTPRequestHandler):
         if parts.path == "/files/stadtbezirke.geojson":
             return self._send(200, b'{"type": "FeatureCollection", "features": []}', "application/geo+json")
         if parts.path == "/files/readme.txt":
-            return self._send(200, "Stadtbezirke Bochum".encode(), "text/plain")
+            return self._send(200, b"Stadtbezirke Bochum", "text/plain")
         if parts.path == "/files/big.bin":
             return self._send(200, b"x" * 2048, "application/octet-stream")
         return self._send(404, b"not found", "text/plain")
@@ -227,7 +227,7 @@ class FakeServer(ThreadingHTTPServer):
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
-    def __enter__(self) -> "FakeServer":
+    def __enter__(self) -> FakeServer:
         self._thread.start()
         return self
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.pipeline import build
+from indicators.build.pipeline import build
 from ui.state import PAGES
 
 TIMEOUT = 60

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from indicators import ba
-from indicators.ba import BAFormatError, parse_count, parse_month, read_ba
-from indicators.genesis import FORMAT_BA, detect_format
+from indicators.load import ba
+from indicators.load.ba import BAFormatError, parse_count, parse_month, read_ba
+from indicators.load.genesis import FORMAT_BA
+from indicators.load.sniff import detect_format
 from indicators.schema import COUNT_COLUMNS
 
 HEADER = ("Berichtsmonat;Gemeinde;Gebiet;Name;Arbeitslose insgesamt;Langzeitarbeitslose;unter 25 Jahre;"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.classify import (
+from indicators.views.classify import (
     METHODS,
     NO_DATA_COLOR,
     assign_classes,
@@ -103,7 +103,7 @@ def test_fixed_breaks_use_every_year_of_the_ortsteile_only():
 
 def test_fixed_breaks_equal_interval_over_years():
     years = {2020: [10.0, 12.0, 14.0], 2021: [20.0, 22.0, 30.0]}
-    rows = [("ot%d" % i, "ortsteil", y, "sgb2", v) for y, vals in years.items() for i, v in enumerate(vals)]
+    rows = [(f"ot{i}", "ortsteil", y, "sgb2", v) for y, vals in years.items() for i, v in enumerate(vals)]
     table = pd.DataFrame(rows, columns=["area_id", "level", "year", "indicator_id", "value"])
     breaks = fixed_breaks(table, "sgb2", "equal_interval", 4)
     assert breaks == [10.0, 15.0, 20.0, 25.0, 30.0]

@@ -8,9 +8,9 @@ import pandas as pd
 import yaml
 
 from indicators import store
+from indicators.build.pipeline import build, load_demo_counts
 from indicators.catalog import load_catalog
 from indicators.paths import CATALOG_FILE, PROJECT_DIR
-from indicators.pipeline import build, load_demo_counts
 
 
 def run_cli(*args, env=None):

@@ -9,8 +9,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
-from indicators import deck, export
-from indicators.pipeline import build
+from indicators import cli, export
+from indicators.build.pipeline import build
+from indicators.export import deck
 
 SOURCE = "Quelle: Demodaten (illustrativ, nicht amtlich)"
 DEMO_NOTE = "Illustrative Demodaten – keine amtlichen Werte"
@@ -122,7 +123,7 @@ def test_deck_from_specs_one_slide_each():
 
 
 def test_cli_refuses_a_wrong_target(tmp_path, capsys):
-    assert deck.main_deck(["--out", str(tmp_path / "folien.pdf")]) == 2
+    assert cli.main_deck(["--out", str(tmp_path / "folien.pdf")]) == 2
     assert capsys.readouterr().err == f"Fehler: Die Zieldatei muss auf .pptx enden: {tmp_path / 'folien.pdf'}\n"
-    assert deck.main_deck(["--out", str(tmp_path / "folien.pptx"), "--lang", "fr"]) == 2
+    assert cli.main_deck(["--out", str(tmp_path / "folien.pptx"), "--lang", "fr"]) == 2
     assert capsys.readouterr().err == "Fehler: Unbekannte Sprache „fr“. Gültig: de, en.\n"

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import demo
 from indicators.areas import ortsteile
 from indicators.catalog import load_catalog
+from indicators.load import demo
 from indicators.paths import DEMO_COUNTS_FILE
 from indicators.schema import COUNT_COLUMNS
 

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.aggregate import aggregate_all_levels
 from indicators.areas import load_areas, match_names
+from indicators.build.aggregate import aggregate_all_levels
+from indicators.build.compute import indicator_table
 from indicators.catalog import load_catalog
-from indicators.compute import indicator_table
+from indicators.export.tables import to_excel_csv, to_xlsx
 from indicators.formats import fmt_date, fmt_number, fmt_percent, fmt_pp
-from indicators.tables import to_excel_csv, to_xlsx
 
 # a hand-made hierarchy: two Ortsteile in one Stadtbezirk, one in another, one city
 AREAS = pd.DataFrame({
@@ -141,7 +141,7 @@ def test_xlsx_has_data_and_metadata_sheets():
 def test_downloads_keep_numbers_as_numbers_and_missing_as_empty():
     import io
 
-    from indicators.tables import to_excel_csv
+    from indicators.export.tables import to_excel_csv
     from indicators.views import download_table
 
     table = indicator_table(aggregate_all_levels(HAND_MADE, AREAS), load_catalog(), AREAS)

@@ -14,10 +14,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from indicators import classify, export, figures
-from indicators.geometry import load_geometry
-from indicators.pipeline import build
-from indicators.views import indicator_slice
+from indicators import cli, export, figures
+from indicators.build.pipeline import build
+from indicators.build.pipeline import geometry as load_geometry
+from indicators.views import classify, indicator_slice
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KINDERARMUT_TITLE = "Kinderarmut – Kinder unter 15 Jahren in SGB-II-Bedarfsgemeinschaften"
@@ -244,7 +244,7 @@ def test_no_chromium_found_raises_german_message(monkeypatch):
 def test_cli_says_so_when_chromium_is_missing(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(export, "browser_path", lambda: None)
     out = tmp_path / "karte.png"
-    code = export.main_export(["--kind", "map", "--indicator", "kinderarmut", "--format", "png", "--out", str(out)])
+    code = cli.main_export(["--kind", "map", "--indicator", "kinderarmut", "--format", "png", "--out", str(out)])
     assert code == 1
     assert BROWSER_MISSING in capsys.readouterr().err
     assert not out.exists()
@@ -259,7 +259,7 @@ def test_unknown_format_is_refused():
 
 
 def run_cli(capsys, *args) -> tuple[int, str, str]:
-    code = export.main_export(list(args))
+    code = cli.main_export(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -309,6 +309,6 @@ def test_cli_unknown_kind_or_format(capsys, tmp_path, args, message):
 
 def test_cli_missing_arguments_exit_2(capsys):
     with pytest.raises(SystemExit) as info:
-        export.main_export(["--kind", "map"])
+        cli.main_export(["--kind", "map"])
     assert info.value.code == 2
     assert "Fehler:" in capsys.readouterr().err

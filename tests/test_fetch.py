@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators import fetch
-from indicators.fetch import FetchError, fetch_ckan, fetch_genesis, main_fetch
+from indicators import cli
+from indicators.cli import main_fetch
+from indicators.load import fetch
+from indicators.load.fetch import FetchError, fetch_ckan, fetch_genesis
 
 try:
     from tests import fake_genesis_server as fake
@@ -191,7 +193,7 @@ def test_timeouts_are_bounded_and_retried(monkeypatch, credentials, tmp_path, no
 
     def slow(request, timeout):
         calls.append(timeout)
-        raise socket.timeout("timed out")
+        raise TimeoutError("timed out")
 
     monkeypatch.setattr(fetch.urllib.request, "urlopen", slow)
     with pytest.raises(FetchError) as err:
@@ -244,7 +246,7 @@ def test_ckan_unknown_dataset(server, tmp_path):
 # --------------------------------------------------------------------------- CLI
 
 def test_main_fetch_genesis_ok_without_store_importer(server, credentials, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(fetch, "_store_importer", lambda: None)
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
     out = tmp_path / "alo.csv"
     code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911,05913", "--from", "2015",
                        "--to", "2016", "--base-url", server.base_url, "--out", str(out)])
@@ -261,7 +263,7 @@ def test_main_fetch_imports_through_the_store(server, credentials, tmp_path, cap
     class Outcome:
         ok, message, problems = True, "Version v0001 angelegt.", []
 
-    monkeypatch.setattr(fetch, "_store_importer", lambda: lambda path, name, meta: calls.append((path, name, meta))
+    monkeypatch.setattr(cli, "store_importer", lambda: lambda path, name, meta: calls.append((path, name, meta))
                         or Outcome())
     out = tmp_path / "alo.csv"
     code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "2016", "--to", "2016",
@@ -273,7 +275,7 @@ def test_main_fetch_imports_through_the_store(server, credentials, tmp_path, cap
 
 
 def test_main_fetch_exit_codes(server, credentials, capsys, monkeypatch):
-    monkeypatch.setattr(fetch, "_store_importer", lambda: None)
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
     assert main_fetch(["genesis", "--table", fake.TABLE_OK]) == 2
     assert main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "abc", "--to", "2016"]) == 2
     assert main_fetch(["wetter"]) == 2
@@ -290,7 +292,7 @@ def test_main_fetch_exit_codes(server, credentials, capsys, monkeypatch):
 
 
 def test_main_fetch_ckan(server, capsys, monkeypatch):
-    monkeypatch.setattr(fetch, "_store_importer", lambda: None)
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
     code = main_fetch(["ckan", "--dataset", "bochum-stadtgebiet_stadtbezirke", "--portal", server.root_url])
     printed = capsys.readouterr().out
     assert code == 0
@@ -305,7 +307,7 @@ def test_main_fetch_ckan_imports_only_data_files(server, capsys, monkeypatch):
     class Outcome:
         ok, message, problems = False, "„stadtbezirke.geojson“ wurde nicht importiert. Keine Flächen.", ["Keine Flächen."]
 
-    monkeypatch.setattr(fetch, "_store_importer", lambda: lambda path, name, meta: calls.append(name) or Outcome())
+    monkeypatch.setattr(cli, "store_importer", lambda: lambda path, name, meta: calls.append(name) or Outcome())
     code = main_fetch(["ckan", "--dataset", "bochum-stadtgebiet_stadtbezirke", "--portal", server.root_url])
     printed = capsys.readouterr().out
     assert calls == ["stadtbezirke.geojson"]                       # readme.txt is only saved

@@ -5,8 +5,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from indicators import classify, demo, figures, pipeline, views
+from indicators import figures, views
+from indicators.build import pipeline
 from indicators.geometry import build_schematic
+from indicators.load import demo
+from indicators.views import classify
 
 FOCUS = ["kruppwerke", "hamme", "querenburg", "wattenscheid_mitte"]
 EVIL = "<img src=x onerror=alert(1)>"

@@ -9,13 +9,12 @@ import zipfile
 import pandas as pd
 import pytest
 
-from indicators import genesis, ruhr
-from indicators.genesis import (
+from indicators.load import genesis, ruhr
+from indicators.load.genesis import (
     FORMAT_BA,
     FORMAT_FFCSV,
     FORMAT_TABLE,
     GenesisFormatError,
-    detect_format,
     fill_headers,
     generate_ffcsv,
     measure_keys,
@@ -23,6 +22,7 @@ from indicators.genesis import (
     read_genesis,
     read_table_csv,
 )
+from indicators.load.sniff import detect_format
 from indicators.schema import COUNT_COLUMNS
 
 HEAD = ("statistics_code;statistics_label;time_code;time_label;time;"
@@ -159,7 +159,7 @@ def test_ffcsv_without_region_dimension_is_refused_in_german():
 
 def test_ffcsv_missing_columns_named():
     with pytest.raises(GenesisFormatError, match=r"Spalte\(n\) value_unit"):
-        read_ffcsv("statistics_code;statistics_label;time_code;time_label;time;value\n".encode())
+        read_ffcsv(b"statistics_code;statistics_label;time_code;time_label;time;value\n")
 
 
 def test_ffcsv_bad_value_reported_with_row_and_column():

@@ -12,6 +12,8 @@ from shapely.geometry import Polygon
 
 from indicators import geometry as geo
 from indicators.areas import load_areas, ortsteile
+from indicators.build import pipeline
+from indicators.load import boundaries
 from indicators.paths import SCHEMATIC_GEOMETRY_FILE
 
 HEX_AREA_DEG2 = 6 * geo.SCHEMATIC_DX * geo.SCHEMATIC_DY  # lattice hexagon area is 6 units
@@ -128,13 +130,13 @@ def test_committed_geojson_is_the_deterministic_build(schematic):
 
 
 def test_load_geometry_without_import_is_schematic(tmp_path):
-    gdf = geo.load_geometry(store_dir=tmp_path)
+    gdf = pipeline.geometry(store_dir=tmp_path)
     assert len(gdf) == 30 and set(gdf["kind"]) == {"schematic"}
     assert _same_shapes(gdf, geo.build_schematic(), tol=0.0)
-    sb = geo.load_geometry("stadtbezirk", store_dir=tmp_path)
+    sb = pipeline.geometry("stadtbezirk", store_dir=tmp_path)
     assert len(sb) == 6 and set(sb["kind"]) == {"schematic"}
     with pytest.raises(ValueError, match="Unbekannte Ebene"):
-        geo.load_geometry("kreis", store_dir=tmp_path)
+        pipeline.geometry("kreis", store_dir=tmp_path)
 
 
 def test_load_geometry_prefers_imported_official_boundaries(tmp_path, official):
@@ -143,10 +145,10 @@ def test_load_geometry_prefers_imported_official_boundaries(tmp_path, official):
     data = official.to_crs(25832).to_json().encode()  # geopandas writes no CRS member: metres, assumed
     result = import_boundaries_file(data, "ortsteile.geojson", store=tmp_path / "store")
     assert result.ok, result.problems
-    gdf = geo.load_geometry(store_dir=tmp_path / "store")
+    gdf = pipeline.geometry(store_dir=tmp_path / "store")
     assert len(gdf) == 30 and set(gdf["kind"]) == {"official"}
     assert _same_shapes(gdf, geo.build_schematic())
-    sb = geo.load_geometry("stadtbezirk", store_dir=tmp_path / "store")
+    sb = pipeline.geometry("stadtbezirk", store_dir=tmp_path / "store")
     assert len(sb) == 6 and set(sb["kind"]) == {"official"}
 
 
@@ -173,7 +175,7 @@ def test_geojson_dict_for_plotly(schematic):
 
 def test_geojson_in_wgs84(official, tmp_path, schematic):
     official.to_file(tmp_path / "ot.geojson", driver="GeoJSON")
-    result = geo.load_boundaries((tmp_path / "ot.geojson").read_bytes(), "ot.geojson")
+    result = boundaries.load_boundaries((tmp_path / "ot.geojson").read_bytes(), "ot.geojson")
     assert result.ok and result.problems == []
     assert result.report.name_field == "STT_NAME"  # the name field wins over the numeric id
     assert result.report.source_crs == "EPSG:4326" and result.report.matched == 30
@@ -185,23 +187,23 @@ def test_geojson_in_wgs84(official, tmp_path, schematic):
 
 def test_geojson_from_a_path_and_a_given_name_field(official, tmp_path):
     official.to_file(tmp_path / "ot.geojson", driver="GeoJSON")
-    result = geo.load_boundaries(tmp_path / "ot.geojson", "ot.geojson", name_field="STT_NAME")
+    result = boundaries.load_boundaries(tmp_path / "ot.geojson", "ot.geojson", name_field="STT_NAME")
     assert result.ok and len(result.gdf) == 30
-    missing = geo.load_boundaries(tmp_path / "ot.geojson", "ot.geojson", name_field="NAME")
+    missing = boundaries.load_boundaries(tmp_path / "ot.geojson", "ot.geojson", name_field="NAME")
     assert not missing.ok
     assert _messages(missing) == ["ot.geojson: das Feld „NAME“ gibt es nicht. Vorhandene Felder: STT_NAME, id."]
 
 
 def test_geopackage(official, tmp_path, schematic):
     official.rename(columns={"STT_NAME": "bezeichnung"}).to_file(tmp_path / "ot.gpkg", driver="GPKG")
-    result = geo.load_boundaries((tmp_path / "ot.gpkg").read_bytes(), "ot.gpkg")
+    result = boundaries.load_boundaries((tmp_path / "ot.gpkg").read_bytes(), "ot.gpkg")
     assert result.ok and result.report.name_field == "bezeichnung"
     assert _same_shapes(result.gdf, schematic, tol=0.0)
 
 
 def test_geojson_in_utm32_is_reprojected(official, tmp_path, schematic):
     official.to_crs(25832).to_file(tmp_path / "utm.geojson", driver="GeoJSON")  # with a "crs" member
-    result = geo.load_boundaries((tmp_path / "utm.geojson").read_bytes(), "utm.geojson")
+    result = boundaries.load_boundaries((tmp_path / "utm.geojson").read_bytes(), "utm.geojson")
     assert result.ok and result.problems == []
     assert result.report.source_crs == "EPSG:25832" and not result.report.crs_assumed
     assert _same_shapes(result.gdf, schematic)
@@ -214,7 +216,7 @@ def test_zipped_shapefile_in_utm32_uses_the_prj(official, tmp_path, schematic):
     utm = official.to_crs(25832)
     x, y = utm.geometry.iloc[0].exterior.coords[0]
     assert 370_000 < x < 390_000 and 5_700_000 < y < 5_710_000  # really metres
-    result = geo.load_boundaries(_shapefile_zip(utm, tmp_path), "ortsteile.zip")
+    result = boundaries.load_boundaries(_shapefile_zip(utm, tmp_path), "ortsteile.zip")
     assert result.ok and result.problems == []
     assert result.report.source_crs == "EPSG:25832"
     assert _same_shapes(result.gdf, schematic)
@@ -222,7 +224,7 @@ def test_zipped_shapefile_in_utm32_uses_the_prj(official, tmp_path, schematic):
 
 def test_shapefile_without_prj_in_metres_is_assumed_utm32(official, tmp_path, schematic):
     data = _shapefile_zip(official.to_crs(25832), tmp_path, parts=(".shp", ".shx", ".dbf"))
-    result = geo.load_boundaries(data, "ohne_prj.zip")
+    result = boundaries.load_boundaries(data, "ohne_prj.zip")
     assert result.ok and result.report.crs_assumed
     assert _messages(result, "warning") == [
         "Die Datei nennt kein Koordinatensystem; nach den Koordinaten wird EPSG:25832 (ETRS89 / UTM 32N, Meter) "
@@ -234,7 +236,7 @@ def test_unknown_coordinates_without_crs_are_an_error(official, tmp_path):
     shifted = official.to_crs(25832).translate(xoff=5_000_000)  # neither degrees nor UTM 32N
     data = _shapefile_zip(gpd.GeoDataFrame(official[["STT_NAME"]], geometry=shifted, crs=25832), tmp_path,
                           parts=(".shp", ".shx", ".dbf"))
-    result = geo.load_boundaries(data, "x.zip")
+    result = boundaries.load_boundaries(data, "x.zip")
     assert not result.ok and len(result.gdf) == 0
     assert _messages(result)[0].startswith("x.zip: Koordinatensystem unbekannt")
 
@@ -243,7 +245,7 @@ def test_bow_tie_is_repaired_with_a_warning(official, tmp_path):
     bad = official.copy()
     bad.loc[0, "geometry"] = Polygon([(7.26, 51.50), (7.27, 51.51), (7.27, 51.50), (7.26, 51.51)])
     bad.to_file(tmp_path / "bad.geojson", driver="GeoJSON")
-    result = geo.load_boundaries((tmp_path / "bad.geojson").read_bytes(), "bad.geojson")
+    result = boundaries.load_boundaries((tmp_path / "bad.geojson").read_bytes(), "bad.geojson")
     assert result.ok and result.report.repaired == 1
     assert _messages(result, "warning") == [
         "Objekt 1: ungültige Fläche (Self-intersection[7.265 51.505]) wurde automatisch repariert. "
@@ -257,7 +259,7 @@ def test_unmatched_name_is_an_error_with_candidates(official, tmp_path):
     bad = official.copy()
     bad.loc[bad["STT_NAME"] == "Hamme", "STT_NAME"] = "Hame"
     bad.to_file(tmp_path / "bad.geojson", driver="GeoJSON")
-    result = geo.load_boundaries((tmp_path / "bad.geojson").read_bytes(), "bad.geojson")
+    result = boundaries.load_boundaries((tmp_path / "bad.geojson").read_bytes(), "bad.geojson")
     assert not result.ok
     errors = [p for p in result.problems if p.severity == "error"]
     assert [(p.row, p.column) for p in errors] == [(6, "STT_NAME")]
@@ -278,7 +280,7 @@ def test_several_features_of_one_ortsteil_are_dissolved(official, tmp_path, sche
         {"name": rows["name"].tolist() + official["STT_NAME"].iloc[1:].tolist(),
          "geometry": rows.geometry.tolist() + official.geometry.iloc[1:].tolist()}, crs=4326)
     split.to_file(tmp_path / "split.gpkg", driver="GPKG")
-    result = geo.load_boundaries(tmp_path / "split.gpkg", "split.gpkg")
+    result = boundaries.load_boundaries(tmp_path / "split.gpkg", "split.gpkg")
     assert result.ok and len(result.gdf) == 30
     assert result.report.merged == {"Grumme": 2}
     merged = result.gdf.set_index("area_id").geometry["grumme"]
@@ -289,9 +291,9 @@ def test_large_files_are_simplified_keeping_shared_borders(official, tmp_path):
     dense = official.copy()
     dense["geometry"] = shapely.segmentize(list(official.geometry), 2e-5)
     n_in = int(shapely.get_num_coordinates(list(dense.geometry)).sum())
-    assert n_in > geo.SIMPLIFY_MIN_VERTICES
+    assert n_in > boundaries.SIMPLIFY_MIN_VERTICES
     dense.to_file(tmp_path / "dense.geojson", driver="GeoJSON")
-    result = geo.load_boundaries(tmp_path / "dense.geojson", "dense.geojson")
+    result = boundaries.load_boundaries(tmp_path / "dense.geojson", "dense.geojson")
     assert result.ok and result.report.simplified
     assert not shapely.coverage_is_valid(list(dense.geometry))  # segmentized from both sides: borders differ
     assert result.report.vertices_in == n_in
@@ -303,7 +305,7 @@ def test_large_files_are_simplified_keeping_shared_borders(official, tmp_path):
 
 def test_zip_with_parent_path_is_refused():
     data = _zip({"../evil.shp": b"x", "ok.dbf": b"y"})
-    result = geo.load_boundaries(data, "evil.zip")
+    result = boundaries.load_boundaries(data, "evil.zip")
     assert not result.ok
     assert _messages(result) == ["evil.zip: die ZIP-Datei enthält einen unsicheren Pfad („../evil.shp“) und wird "
                                  "nicht geöffnet. Bitte die Dateien ohne Ordnerangaben wie „..“ neu packen."]
@@ -311,32 +313,32 @@ def test_zip_with_parent_path_is_refused():
 
 
 def test_zip_with_absolute_path_is_refused():
-    result = geo.load_boundaries(_zip({"/etc/evil.shp": b"x"}), "abs.zip")
+    result = boundaries.load_boundaries(_zip({"/etc/evil.shp": b"x"}), "abs.zip")
     assert "unsicheren Pfad („/etc/evil.shp“)" in _messages(result)[0]
 
 
 def test_zip_with_too_many_members_is_refused():
-    data = _zip({f"f{i}.txt": b"" for i in range(geo.MAX_ZIP_MEMBERS + 1)})
-    result = geo.load_boundaries(data, "viele.zip")
+    data = _zip({f"f{i}.txt": b"" for i in range(boundaries.MAX_ZIP_MEMBERS + 1)})
+    result = boundaries.load_boundaries(data, "viele.zip")
     assert not result.ok
     assert _messages(result) == ["viele.zip: die ZIP-Datei enthält 1.001 Dateien, erlaubt sind höchstens 1.000. "
                                  "Bitte nur das Shapefile (.shp, .shx, .dbf, .prj) packen."]
 
 
 def test_zip_too_large_when_unpacked_is_refused(monkeypatch):
-    assert geo.MAX_UNCOMPRESSED_BYTES == 500 * 1024 * 1024  # the same limit as the store
+    assert boundaries.MAX_UNCOMPRESSED_BYTES == 500 * 1024 * 1024  # the same limit as the store
     monkeypatch.setattr(geo, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)  # small limit, small test file
-    result = geo.load_boundaries(_zip({"a.shp": b"\0" * (3 * 1024 * 1024)}), "gross.zip")
+    result = boundaries.load_boundaries(_zip({"a.shp": b"\0" * (3 * 1024 * 1024)}), "gross.zip")
     assert _messages(result) == ["gross.zip: entpackt wäre die ZIP-Datei 3 MB groß, erlaubt sind 2 MB. "
                                  "Bitte nur die Ortsteil-Ebene packen."]
 
 
 def test_shapefile_zip_missing_dbf_is_explained(official, tmp_path):
-    result = geo.load_boundaries(_shapefile_zip(official, tmp_path, parts=(".shp", ".shx", ".prj")), "t.zip")
+    result = boundaries.load_boundaries(_shapefile_zip(official, tmp_path, parts=(".shp", ".shx", ".prj")), "t.zip")
     assert _messages(result) == ["t.zip: zu ortsteile.shp fehlt die Datei ortsteile.dbf. "
                                  "Bitte .shp, .shx, .dbf und .prj zusammen packen."]
 
 
 def test_unknown_format_is_explained():
-    result = geo.load_boundaries(b"Ortsteil;Wert\nHamme;1\n", "daten.csv")
+    result = boundaries.load_boundaries(b"Ortsteil;Wert\nHamme;1\n", "daten.csv")
     assert _messages(result)[0].startswith("daten.csv: Dateiformat nicht erkannt.")

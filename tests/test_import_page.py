@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import figures, store
-from indicators.geometry import load_geometry
+from indicators.build.pipeline import build
+from indicators.build.pipeline import geometry as load_geometry
 from indicators.paths import DATA_DIR_ENV, SCHEMATIC_GEOMETRY_FILE
-from indicators.pipeline import build
 
 TIMEOUT = 60
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -20,9 +20,9 @@ PAGE = "pages/importieren.py"
 XSS = "<img src=x onerror=alert(1)>"
 LINK = "[x](javascript:alert(1))"
 # Kruppwerke 2024: 1.234 long-term unemployed of 10.000 residents 15-64 -> 12,34 %
-LONG_CSV = ("Ortsteil;Jahr;Merkmal;Wert\n"
-            "Krupwerke;2024;langzeitarbeitslose;1.234\n"
-            "Krupwerke;2024;einwohner_15_64;10.000\n").encode("utf-8")
+LONG_CSV = (b"Ortsteil;Jahr;Merkmal;Wert\n"
+            b"Krupwerke;2024;langzeitarbeitslose;1.234\n"
+            b"Krupwerke;2024;einwohner_15_64;10.000\n")
 
 
 def open_page() -> AppTest:
@@ -137,7 +137,7 @@ def test_restore_can_be_cancelled():
 def test_script_in_names_is_escaped_everywhere_on_the_page():
     content = (f"Ortsteil;Jahr;Merkmal;Wert;{LINK}\n"
                f"{XSS};2024;arbeitslose;100;{LINK}\n"
-               f"Hamme;2024;arbeitslose;200;x\n").encode("utf-8")
+               f"Hamme;2024;arbeitslose;200;x\n").encode()
     at = upload(open_page(), f"{XSS}.csv", content)
     assert not at.exception, at.exception
     rendered = texts(at)

@@ -9,16 +9,18 @@ import zipfile
 import pandas as pd
 import pytest
 
-from indicators import importflow, loaders, store
+from indicators import store
+from indicators.load import loaders
+from indicators.load.validation import Problem
 from indicators.paths import SCHEMATIC_GEOMETRY_FILE
-from indicators.validation import Problem
+from indicators.store import importflow
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_LINK = "[x](javascript:alert(1))"
-LONG_CSV = ("Ortsteil;Jahr;Merkmal;Wert\n"
-            "Krupwerke;2024;langzeitarbeitslose;1.234\n"
-            "Hamme;2024;langzeitarbeitslose;900\n"
-            "Summe;2024;langzeitarbeitslose;2.134\n").encode("utf-8")
+LONG_CSV = (b"Ortsteil;Jahr;Merkmal;Wert\n"
+            b"Krupwerke;2024;langzeitarbeitslose;1.234\n"
+            b"Hamme;2024;langzeitarbeitslose;900\n"
+            b"Summe;2024;langzeitarbeitslose;2.134\n")
 
 
 # --------------------------------------------------------------------------- md_escape

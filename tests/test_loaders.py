@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators.loaders import (
+from indicators.load.loaders import (
     LAYOUT_LONG,
     LAYOUT_WIDE,
     LAYOUT_YEARS_ACROSS,
@@ -22,9 +22,9 @@ from indicators.loaders import (
     read_table,
     year_of,
 )
+from indicators.load.validation import Problem
 from indicators.paths import DATA_DIR
 from indicators.schema import COUNT_COLUMNS
-from indicators.validation import Problem
 
 # (name as written in the file, area_id, year, variable, text in the file, value, flag)
 CELLS = [

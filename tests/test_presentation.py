@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import classify, presentation
 from indicators.areas import CITY_ID, focus_ids
+from indicators.build.pipeline import build
+from indicators.build.pipeline import geometry as load_geometry
 from indicators.catalog import load_catalog
-from indicators.geometry import load_geometry
-from indicators.pipeline import build
+from indicators.figures import presentation
+from indicators.views import classify
 from ui.print import print_css
 
 TIMEOUT = 60

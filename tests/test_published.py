@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from indicators import published
 from indicators.areas import load_areas
 from indicators.catalog import load_catalog, load_sources
+from indicators.load import published
 from indicators.paths import PUBLISHED_FILE
 
 # measures whose definition is exactly that of a catalog indicator; nothing else may be comparable

@@ -7,10 +7,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from indicators import export, report
+from indicators import cli, export
+from indicators.build.pipeline import build
+from indicators.build.pipeline import geometry as load_geometry
+from indicators.export import report
 from indicators.formats import fmt_percent
-from indicators.geometry import load_geometry
-from indicators.pipeline import build
 
 A4_PT = (595.28, 841.89)
 DEMO_NOTE = "Illustrative Demodaten – keine amtlichen Werte"
@@ -118,7 +119,7 @@ def test_unknown_ortsteil_is_refused(table):
 
 def test_cli_one_ortsteil(tmp_path, capsys):
     out = tmp_path / "steckbrief.pdf"
-    assert report.main_report(["--ortsteil", "wattenscheid mitte", "--out", str(out)]) == 0
+    assert cli.main_report(["--ortsteil", "wattenscheid mitte", "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"Steckbrief geschrieben: {out}\n"
     texts = page_texts(out.read_bytes())
     assert len(texts) <= 2
@@ -129,7 +130,7 @@ def test_cli_all_writes_thirty_files(tmp_path, monkeypatch, table):
     # the images are tested above; stand-ins keep this test about the loop, the names and the page limit
     monkeypatch.setattr(report, "locator_png", lambda area_id, geo=None: TINY_PNG)
     monkeypatch.setattr(report, "trend_png", lambda table, indicator_id, area_id, lang="de": TINY_PNG)
-    assert report.main_report(["--all", "--out", str(tmp_path / "steckbriefe")]) == 0
+    assert cli.main_report(["--all", "--out", str(tmp_path / "steckbriefe")]) == 0
     files = sorted(p.name for p in (tmp_path / "steckbriefe").iterdir())
     expected = sorted(f"{a}.pdf" for a in table.loc[table["level"] == "ortsteil", "area_id"].unique())
     assert len(files) == 30 and files == expected
@@ -139,17 +140,17 @@ def test_cli_all_writes_thirty_files(tmp_path, monkeypatch, table):
 
 
 def test_cli_unknown_ortsteil(tmp_path, capsys):
-    assert report.main_report(["--ortsteil", "Hame", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert cli.main_report(["--ortsteil", "Hame", "--out", str(tmp_path / "x.pdf")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Fehler: Unbekannter Ortsteil „Hame“. Meinten Sie: Hamme")
     assert "Gültige Namen: Grumme, Gleisdreieck, " in err
 
 
 def test_cli_bad_year_and_target(tmp_path, capsys):
-    assert report.main_report(["--ortsteil", "Hamme", "--year", "2030", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert cli.main_report(["--ortsteil", "Hamme", "--year", "2030", "--out", str(tmp_path / "x.pdf")]) == 2
     assert capsys.readouterr().err == "Fehler: Für 2030 gibt es keine Daten. Gültige Jahre: 2012–2024.\n"
-    assert report.main_report(["--ortsteil", "Hamme", "--out", str(tmp_path / "x.docx")]) == 2
+    assert cli.main_report(["--ortsteil", "Hamme", "--out", str(tmp_path / "x.docx")]) == 2
     assert "Die Zieldatei muss auf .pdf enden" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
-        report.main_report(["--out", str(tmp_path)])
+        cli.main_report(["--out", str(tmp_path)])
     assert info.value.code == 2

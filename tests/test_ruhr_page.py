@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import ruhr_views as rv
+from indicators.views import ruhr as rv
 
 TIMEOUT = 60
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")

@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import ruhr_figures as rf
-from indicators import ruhr_views as rv
 from indicators.catalog import load_catalog
+from indicators.figures import ruhr as rf
+from indicators.views import ruhr as rv
 
 LZA = "langzeitarbeitslose_an_arbeitslosen"
 
@@ -197,7 +197,7 @@ def test_unemployment_series_mark_the_sgb2_break_of_2005(measures):
 
 
 def test_imported_kreis_counts_replace_the_shipped_ones():
-    from indicators.ruhr import load_ruhr_counts
+    from indicators.load.ruhr import load_ruhr_counts
 
     counts = load_ruhr_counts()
     bochum = counts[(counts.area_id == "ags_05911") & (counts.year == 2016)

@@ -297,7 +297,7 @@ def test_merge_counts_replaces_same_key_only():
 
 
 def test_pipeline_uses_the_store(first):
-    from indicators import pipeline
+    from indicators.build import pipeline
 
     assert len(pipeline.load_imported_counts()) == 3
 
@@ -350,7 +350,7 @@ def test_genesis_table_is_read_by_the_genesis_reader(data_dir):
 
 
 def test_genesis_flat_file_with_part_larger_than_whole_is_rejected(tmp_path, data_dir):
-    from indicators.genesis import generate_ffcsv
+    from indicators.load.genesis import generate_ffcsv
 
     path = generate_ffcsv(500, tmp_path / "13211-02-05-4_flat.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()

@@ -1,11 +1,12 @@
-"""indicators.text: generated sentences, German and English, exact wording."""
+"""indicators.views.text: generated sentences, German and English, exact wording."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import pipeline, text
 from indicators.areas import load_areas
+from indicators.build import pipeline
+from indicators.views import text
 
 IDS = ["bochum", "sb_mitte", "sb_sued", "hamme", "kruppwerke", "stiepel"]
 HAND = {  # arbeitslose, einwohner_15_64; None = suppressed

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.loaders import load_counts
-from indicators.validation import (
+from indicators.catalog import load_catalog
+from indicators.load.loaders import load_counts
+from indicators.load.validation import (
     Problem,
     has_errors,
     part_whole_pairs,
     show_number,
     validate_counts,
 )
-from indicators.catalog import load_catalog
 
 ALL_PROBLEMS_CSV = """Ortsteil;Jahr;Merkmal;Wert
 Hamme;2019;arbeitslose;100

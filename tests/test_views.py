@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import pipeline, views
+from indicators import views
 from indicators.areas import load_areas
+from indicators.build import pipeline
 
 IDS = ["bochum", "sb_mitte", "sb_sued", "hamme", "kruppwerke", "stiepel"]
 # arbeitslose / einwohner_15_64 per Ortsteil and year; None = suppressed

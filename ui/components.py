@@ -7,11 +7,10 @@ import html
 import pandas as pd
 import streamlit as st
 
-from indicators import tables
+from indicators.export import tables
 from indicators.views import is_illustrative, source_ids_of  # noqa: F401 - pages take is_illustrative from here
 from ui import data
 from ui.i18n import t
-
 
 ROUTED_KEY = "_routed"
 

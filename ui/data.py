@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators import pipeline
 from indicators.areas import load_areas
+from indicators.build import pipeline
 from indicators.catalog import load_catalog
 
 
@@ -32,9 +32,9 @@ def indicator_table():
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _geometry(level: str, version: str):
-    from indicators.geometry import load_geometry
+    from indicators.build.pipeline import geometry as map_geometry
 
-    return load_geometry(level)
+    return map_geometry(level)
 
 
 def geometry(level: str = "ortsteil"):
@@ -59,7 +59,7 @@ def figure(builder: str, *args, **kwargs):
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _trend(version: str, indicator_id: str, area_ids: tuple, mode: str, lang: str, large_text: bool):
     from indicators import figures
-    from indicators.published import comparable_points
+    from indicators.load.published import comparable_points
 
     return figures.trend_figure(_table(version), indicator_id, list(area_ids), mode,
                                 published=comparable_points(indicator_id), lang=lang, large_text=large_text)
@@ -73,7 +73,8 @@ def trend_figure(indicator_id: str, area_ids, mode: str, lang: str, large_text: 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _map(version: str, indicator_id: str, year: int, level: str, method: str, k: int, fixed: bool,
          focus: tuple, selected: str | None, lang: str, large_text: bool):
-    from indicators import classify, figures
+    from indicators import figures
+    from indicators.views import classify
 
     table = _table(version)
     breaks = classify.fixed_breaks(table, indicator_id, method, k, level=level) if fixed else None
@@ -93,7 +94,7 @@ def map_figure(indicator_id: str, year: int, *, level: str = "ortsteil", method:
 @st.cache_data(show_spinner=False)
 def published():
     """The published real figures (bundled, cited)."""
-    from indicators.published import load_published
+    from indicators.load.published import load_published
 
     return load_published()
 
@@ -111,7 +112,8 @@ areas = load_areas
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _ruhr_table(version: str):
-    from indicators import ruhr_views, store
+    from indicators import store
+    from indicators.views import ruhr as ruhr_views
 
     return ruhr_views.ruhr_indicator_table(store.load_imported_counts())
 
@@ -128,7 +130,8 @@ def ruhr_chart(kind: str, measure_id: str, year: int | None, lang: str):
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _ruhr_chart(version: str, kind: str, measure_id: str, year: int | None, lang: str):
-    from indicators import ruhr_figures, ruhr_views
+    from indicators.figures import ruhr as ruhr_figures
+    from indicators.views import ruhr as ruhr_views
 
     table = _ruhr_table(version)
     measures = ruhr_views.measures(table)
@@ -145,7 +148,7 @@ def _ruhr_chart(version: str, kind: str, measure_id: str, year: int | None, lang
 @st.cache_data(show_spinner=False, max_entries=8)
 def upload_preview(content: bytes, name: str):
     """importflow.read_preview for an upload (cached)."""
-    from indicators import importflow
+    from indicators.store import importflow
 
     return importflow.read_preview(content, name)
 

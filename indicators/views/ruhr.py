@@ -15,13 +15,19 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from indicators.build.compute import indicator_table
 from indicators.catalog import Catalog, load_catalog, load_sources
-from indicators.compute import indicator_table
 from indicators.formats import fmt_date, fmt_number, fmt_pp, fmt_value
-from indicators.genesis import load_mapping
+from indicators.load.genesis import load_mapping
+from indicators.load.ruhr import (
+    BOCHUM_AREA_ID,
+    SOURCE_ID,
+    load_ruhr_counts,
+    load_ruhr_official_rates,
+    ruhr_areas,
+    ruhr_meta,
+)
 from indicators.views import DISPLAY_HEADERS as BOCHUM_HEADERS
-from indicators.ruhr import (BOCHUM_AREA_ID, SOURCE_ID, load_ruhr_counts, load_ruhr_official_rates, ruhr_areas,
-                             ruhr_meta)
 
 BOCHUM_ID = BOCHUM_AREA_ID
 NRW_ID = "ags_05"
@@ -248,7 +254,7 @@ def ruhr_indicator_table(imported: pd.DataFrame | None = None) -> pd.DataFrame:
     own = imported[imported["area_id"].isin(areas["area_id"])] if imported is not None else None
     if own is None or own.empty:
         return _bundled_table().copy()
-    from indicators.pipeline import overlay
+    from indicators.build.pipeline import overlay
 
     counts = overlay(load_ruhr_counts(), own)
     return ruhr_table(counts, load_ruhr_official_rates(), load_catalog(), areas)

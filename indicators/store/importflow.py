@@ -7,33 +7,30 @@ passed through ``md_escape`` before a page writes it as markdown.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 import pandas as pd
 
-from indicators import loaders, store
+from indicators import store
 from indicators.areas import area_names, candidates, match_one, normalize_name, ortsteile
-from indicators.validation import Problem
+from indicators.formats import fmt_bytes
+from indicators.load import loaders
+from indicators.load.intake import content_problems, display_name, read_error, source_problems
+from indicators.load.sniff import (  # noqa: F401 - the page reads them here
+    KIND_BA,
+    KIND_BOUNDARIES,
+    KIND_GENESIS_FFCSV,
+    KIND_GENESIS_TABLE,
+    KIND_TABLE,
+    KIND_UNSUPPORTED,
+    SPECIAL_KINDS,
+    detect_kind,
+)
+from indicators.load.validation import Problem
 
-KIND_TABLE = "table"
-KIND_BOUNDARIES = "boundaries"
-KIND_GENESIS_FFCSV = "genesis_ffcsv"
-KIND_GENESIS_TABLE = "genesis_table"
-KIND_BA = "ba_smallarea"
-KIND_UNSUPPORTED = "unsupported"
-SPECIAL_KINDS = (KIND_GENESIS_FFCSV, KIND_GENESIS_TABLE, KIND_BA)
 # .xls and .shp are taken too, so that the store can say in German what to upload instead
 UPLOAD_TYPES = ("csv", "txt", "tsv", "xlsx", "xlsm", "xls", "parquet", "geojson", "json", "gpkg", "zip", "shp")
-BOUNDARY_EXTENSIONS = (".geojson", ".gpkg")
-SNIFFED_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")  # the ones the store checks for GENESIS/BA
-ZIP_BOUNDARY_MEMBERS = (".shp", ".geojson", ".json", ".gpkg")
-GEOJSON_TYPE = re.compile(
-    rb'"type"\s*:\s*"(FeatureCollection|Feature|GeometryCollection|Polygon|MultiPolygon)"')
-SNIFF_BYTES = 64 * 1024
 PREVIEW_ROWS = 20
 N_CANDIDATES = 3
 # HTML first (entities are never re-escaped), then every character markdown or Streamlit's
@@ -80,53 +77,7 @@ def upload_token(data: bytes, filename: str) -> str:
 
 def size_text(n_bytes: int) -> str:
     """1536 -> '1,5 KB' (the store's own wording of sizes)."""
-    return store._fmt_mb(n_bytes)
-
-
-def _extension(filename: str) -> str:
-    """'Daten.CSV' -> '.csv'."""
-    return PurePosixPath(str(filename).replace("\\", "/")).suffix.lower()
-
-
-def _zip_names(data: bytes) -> list[str]:
-    """Member names of a ZIP archive (listed, never unpacked); [] when it is no readable ZIP."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.namelist()
-    except Exception:  # noqa: BLE001 - a broken archive is reported by the store's checks
-        return []
-
-
-def _special_format(data: bytes, filename: str) -> str | None:
-    """GENESIS flat file or table, BA small-area delivery, else None."""
-    try:
-        from indicators.genesis import detect_format
-
-        return detect_format(data, filename)
-    except Exception:  # noqa: BLE001 - detection is a guess; the ordinary loader decides then
-        return None
-
-
-def detect_kind(data: bytes, filename: str) -> str:
-    """What an upload is, decided like the store decides it: table, boundaries, GENESIS/BA export, unsupported."""
-    ext = _extension(filename)
-    if ext in BOUNDARY_EXTENSIONS:
-        return KIND_BOUNDARIES
-    if ext == ".json":
-        return KIND_BOUNDARIES if GEOJSON_TYPE.search(data[:SNIFF_BYTES]) else KIND_UNSUPPORTED
-    if ext == ".zip":
-        if store.zip_problems(data, filename):
-            return KIND_BOUNDARIES  # the store refuses it as a boundary archive, with its message
-        if any(n.lower().endswith(ZIP_BOUNDARY_MEMBERS) for n in _zip_names(data)):
-            return KIND_BOUNDARIES
-        return _special_format(data, filename) or KIND_BOUNDARIES
-    if ext not in store.TABLE_EXTENSIONS:
-        return KIND_UNSUPPORTED
-    if ext not in SNIFFED_EXTENSIONS or len(data) > store.MAX_TABLE_BYTES:
-        return KIND_TABLE
-    if ext == ".xlsx" and store.zip_problems(data, filename):
-        return KIND_TABLE  # refused by the store's archive checks before anything is unpacked
-    return _special_format(data, filename) or KIND_TABLE
+    return fmt_bytes(n_bytes)
 
 
 def file_problems(data: bytes, filename: str, kind: str) -> list[Problem]:
@@ -135,14 +86,14 @@ def file_problems(data: bytes, filename: str, kind: str) -> list[Problem]:
         return [p for p in store.validate_file(data, filename) if p.is_error]
     if kind == KIND_BOUNDARIES:
         return _boundary_file_problems(data, filename)
-    return store._source_problems(data, filename, store.MAX_TABLE_BYTES, "Tabellen") \
-        or store._content_problems(data, filename)
+    return source_problems(data, filename, store.MAX_TABLE_BYTES, "Tabellen") \
+        or content_problems(data, filename)
 
 
 def _boundary_file_problems(data: bytes, filename: str) -> list[Problem]:
     """Size and archive checks of a boundary file, as the store makes them."""
-    return store._source_problems(data, filename, store.MAX_BOUNDARY_BYTES, "Gebietsgrenzen") \
-        or store._content_problems(data, filename)
+    return source_problems(data, filename, store.MAX_BOUNDARY_BYTES, "Gebietsgrenzen") \
+        or content_problems(data, filename)
 
 
 # --------------------------------------------------------------------------- count tables
@@ -167,11 +118,11 @@ def read_preview(data: bytes, filename: str) -> TablePreview:
     if problems:
         return TablePreview(None, None, problems)
     try:
-        raw, info = loaders.read_table(data, store._display_name(filename))
+        raw, info = loaders.read_table(data, display_name(filename))
     except loaders.LoadError as err:
         return TablePreview(None, None, list(err.problems))
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes the store's German message
-        return TablePreview(None, None, [store._read_error(filename, exc)])
+        return TablePreview(None, None, [read_error(filename, exc)])
     return TablePreview(raw, info, [])
 
 
@@ -344,11 +295,11 @@ def counts_preview(data: bytes, filename: str, kind: str, n: int = PREVIEW_ROWS)
     """The first counts a GENESIS or BA reader finds (None when it cannot read the file)."""
     try:
         if kind == KIND_BA:
-            from indicators.ba import read_ba
+            from indicators.load.ba import read_ba
 
             counts = read_ba(data).counts
         else:
-            from indicators.genesis import read_genesis, table_from_filename
+            from indicators.load.genesis import read_genesis, table_from_filename
 
             counts = read_genesis(data, table=table_from_filename(filename)).counts
     except Exception:  # noqa: BLE001 - the validation report says why
@@ -363,13 +314,13 @@ def preview_boundaries(data: bytes, filename: str):
     problems = _boundary_file_problems(data, filename)
     if problems:
         return None, problems
-    from indicators.geometry import load_boundaries
+    from indicators.load.boundaries import load_boundaries
 
-    name = store._display_name(filename)
+    name = display_name(filename)
     try:
         result = load_boundaries(data, name)
     except Exception as exc:  # noqa: BLE001
-        return None, [store._read_error(filename, exc)]
+        return None, [read_error(filename, exc)]
     problems = list(result.problems)
     if len(result.gdf) == 0 and not any(p.is_error for p in problems):  # as the store refuses it
         problems.append(Problem(name, None, None, f"In der Datei „{name}“ wurden keine Flächen gefunden, "

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators.load.german import decode_bytes, fill_headers, is_zip  # noqa: F401 - also read from here
 from indicators.paths import DATA_DIR
 from indicators.schema import (
     COUNT_COLUMNS,
@@ -88,15 +89,6 @@ class GenesisResult:
 
 # --------------------------------------------------------------------------- bytes and text
 
-def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
-
 
 def _read_source(source) -> tuple[bytes, str]:
     """Bytes and a display name from a path or bytes."""
@@ -106,42 +98,11 @@ def _read_source(source) -> tuple[bytes, str]:
     return path.read_bytes(), path.name
 
 
-def _zip_members(data: bytes) -> list[tuple[str, bytes]]:
+def zip_members(data: bytes) -> list[tuple[str, bytes]]:
     """The CSV files inside a ZIP archive, in archive order."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = [n for n in zf.namelist() if not n.endswith("/") and n.lower().endswith((".csv", ".txt"))]
         return [(n, zf.read(n)) for n in names]
-
-
-def is_zip(data: bytes) -> bool:
-    """True for a ZIP archive (also XLSX)."""
-    return data[:4] == b"PK\x03\x04"
-
-
-def _is_xlsx(data: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return any(n.startswith("xl/") for n in zf.namelist())
-
-
-def detect_format(data: bytes, filename: str = "") -> str | None:
-    """'genesis_ffcsv', 'genesis_table', 'ba_smallarea' or None, from the first bytes of a file."""
-    if is_zip(data):
-        try:
-            if _is_xlsx(data):
-                from indicators import ba
-                return FORMAT_BA if ba.looks_like_ba(data, filename) else None
-            members = _zip_members(data)
-        except zipfile.BadZipFile:
-            return None
-        return detect_format(members[0][1], members[0][0]) if members else None
-    text = decode_bytes(data[:65536]) if len(data) > 65536 else decode_bytes(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if first.startswith("statistics_code;"):
-        return FORMAT_FFCSV
-    if first.startswith(TABLE_MAGIC):
-        return FORMAT_TABLE
-    from indicators import ba
-    return FORMAT_BA if ba.looks_like_ba(data, filename) else None
 
 
 # --------------------------------------------------------------------------- values
@@ -173,7 +134,11 @@ def year_of(time: pd.Series) -> pd.Series:
 
 
 def iso_time(time: pd.Series) -> pd.Series:
-    """'31.12.2016' -> '2016-12-31'; years and ISO dates unchanged."""
+    """'31.12.2016' -> '2016-12-31'; years and ISO dates unchanged.
+
+    >>> iso_time(pd.Series(["31.12.2016", "2016", "2016-12-31"])).tolist()
+    ['2016-12-31', '2016', '2016-12-31']
+    """
     text = time.astype(str).str.strip()
     return text.str.replace(r"^(\d{2})\.(\d{2})\.(\d{4})$", r"\3-\2-\1", regex=True)
 
@@ -274,22 +239,6 @@ def _data_layout(cells: list[str]) -> int | None:
     return None
 
 
-def fill_headers(rows: list[list[str]]) -> list[list[str]]:
-    """Fill spanned header cells from the left where a lower row names a sub-column of the same parent."""
-    filled = [list(r) for r in rows]
-    n_rows = len(filled)
-    width = max((len(r) for r in filled), default=0)
-    for r in filled:
-        r.extend([""] * (width - len(r)))
-    for k in range(n_rows - 1):
-        for c in range(1, width):
-            if filled[k][c] or not any(filled[j][c] for j in range(k + 1, n_rows)):
-                continue
-            if all(filled[j][c] == filled[j][c - 1] for j in range(k)):
-                filled[k][c] = filled[k][c - 1]
-    return filled
-
-
 def _is_unit_row(cells: list[str]) -> bool:
     texts = [c.strip().lower() for c in cells if c.strip()]
     return bool(texts) and all(t in UNITS for t in texts)
@@ -302,7 +251,7 @@ def _is_time_row(cells: list[str]) -> bool:
 
 def _footer_meta(lines: list[str]) -> dict:
     """Licence and 'Stand' from the footer lines below the underscores."""
-    meta = {"licence": "", "stand": "", "footer": [l.strip(" ;") for l in lines if l.strip(" ;")]}
+    meta = {"licence": "", "stand": "", "footer": [line.strip(" ;") for line in lines if line.strip(" ;")]}
     for line in meta["footer"]:
         if m := STAND_RE.search(line):
             meta["stand"] = m.group(1) + (f" / {m.group(2)}" if m.group(2) else "")
@@ -318,9 +267,9 @@ def parse_table_csv(text: str, name: str = "Datei") -> tuple[pd.DataFrame, dict,
         raise GenesisFormatError(f"{name}, Zeile 1: '{TABLE_MAGIC} <Code>' erwartet. "
                                  "Bitte die Tabelle als CSV aus der GENESIS-Datenbank herunterladen.")
     table = _cells(lines[0])[0][len(TABLE_MAGIC):].strip()
-    end = next((i for i, l in enumerate(lines) if UNDERSCORE_RE.match(l.strip())), len(lines))
+    end = next((i for i, line in enumerate(lines) if UNDERSCORE_RE.match(line.strip())), len(lines))
     meta = {"table": table, **_footer_meta(lines[end + 1:])}
-    rows = [_cells(l) if l.strip() else [] for l in lines[:end]]
+    rows = [_cells(line) if line.strip() else [] for line in lines[:end]]
     first = next((i for i in range(1, end) if rows[i] and _data_layout(rows[i])), None)
     if first is None:
         raise GenesisFormatError(f"{name}: Keine Datenzeilen (Zeit;AGS;Name;Werte oder AGS;Name;Werte) gefunden. "
@@ -557,7 +506,7 @@ def read_ffcsv(source, table: str | None = None, source_id: str = DEFAULT_SOURCE
                mapping: pd.DataFrame | None = None) -> GenesisResult:
     """Read a GENESIS flat file (path or bytes; also a ZIP holding one or more)."""
     data, name = _read_source(source)
-    members = _zip_members(data) if is_zip(data) else [(name, data)]
+    members = zip_members(data) if is_zip(data) else [(name, data)]
     tidies, notes = [], []
     for member, content in members:
         tidy, member_notes = parse_ffcsv(decode_bytes(content), table or table_from_filename(member), member)
@@ -573,7 +522,7 @@ def read_ffcsv(source, table: str | None = None, source_id: str = DEFAULT_SOURCE
 def read_table_csv(source, source_id: str = DEFAULT_SOURCE_ID, mapping: pd.DataFrame | None = None) -> GenesisResult:
     """Read a classic GENESIS table CSV (path or bytes; also inside a ZIP)."""
     data, name = _read_source(source)
-    members = _zip_members(data) if is_zip(data) else [(name, data)]
+    members = zip_members(data) if is_zip(data) else [(name, data)]
     tidies, notes, meta = [], [], {}
     for member, content in members:
         tidy, meta, member_notes = parse_table_csv(decode_bytes(content), member)
@@ -583,11 +532,28 @@ def read_table_csv(source, source_id: str = DEFAULT_SOURCE_ID, mapping: pd.DataF
     return result_from_tidy(FORMAT_TABLE, tidy, meta, notes, source_id, mapping)
 
 
+def genesis_format(data: bytes) -> str | None:
+    """'genesis_ffcsv', 'genesis_table' or None, from the first line (of the first CSV in a ZIP)."""
+    if is_zip(data):
+        try:
+            members = zip_members(data)
+        except zipfile.BadZipFile:
+            return None
+        return genesis_format(members[0][1]) if members else None
+    text = decode_bytes(data[:65536]) if len(data) > 65536 else decode_bytes(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if first.startswith("statistics_code;"):
+        return FORMAT_FFCSV
+    if first.startswith(TABLE_MAGIC):
+        return FORMAT_TABLE
+    return None
+
+
 def read_genesis(source, source_id: str = DEFAULT_SOURCE_ID, table: str | None = None,
                  mapping: pd.DataFrame | None = None) -> GenesisResult:
     """Read either GENESIS format, recognised from the content."""
     data, name = _read_source(source)
-    fmt = detect_format(data, name)
+    fmt = genesis_format(data)
     if fmt == FORMAT_FFCSV:
         return read_ffcsv(data if isinstance(source, (bytes, bytearray)) else source, table, source_id, mapping)
     if fmt == FORMAT_TABLE:

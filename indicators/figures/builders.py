@@ -21,10 +21,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from indicators import classify, views
+from indicators import views
 from indicators.areas import CITY_ID, area_names, parent_of
 from indicators.catalog import Indicator, load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_pp, fmt_value
+from indicators.views import classify
 
 # --- offline plotly --------------------------------------------------------------------------
 # The geo choropleth fetches a world topojson from a CDN even with our own GeoJSON; an empty

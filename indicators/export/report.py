@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,16 +11,14 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, TableCellFillMode
 
 from indicators import export, figures
-from indicators.areas import area_names, focus_ids, match_names, ortsteile, parent_of
+from indicators.areas import area_names, focus_ids, ortsteile, parent_of
+from indicators.build.pipeline import geometry
 from indicators.catalog import load_catalog
-from indicators.cli import GermanArgumentParser
 from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_value
-from indicators.geometry import load_geometry
-from indicators.pipeline import build
-from indicators.published import for_area, format_value, load_published, measure_labels
+from indicators.load.published import for_area, format_value, load_published, measure_labels
 from indicators.store import all_sources
-from indicators.text import profile_summary
 from indicators.views import is_illustrative, profile, source_ids_of
+from indicators.views.text import profile_summary
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -104,8 +100,6 @@ TEXT = {
 }
 KEY_COLUMNS_MM = (56, 22, 22, 20, 26, 22, 14)
 PUBLISHED_COLUMNS_MM = (92, 30, 30, 30)
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-LANGS = ("de", "en")
 
 
 # --- small pure helpers --------------------------------------------------------------------
@@ -225,7 +219,7 @@ def value_source_ids(table: pd.DataFrame, area_id: str) -> list[str]:
 
 def locator_png(area_id: str, geo=None) -> bytes:
     """The Ortsteil's place on the (schematic or official) map."""
-    geo = load_geometry("ortsteil") if geo is None else geo
+    geo = geometry("ortsteil") if geo is None else geo
     fig = figures.locator_map_figure(geo, area_id)
     return export.render(fig, "png", width=LOCATOR_PX[0], height=LOCATOR_PX[1], scale=IMAGE_SCALE)
 
@@ -528,7 +522,7 @@ def _parts(table: pd.DataFrame, area_id: str, year: int, lang: str, geo=None) ->
     demo = is_illustrative(rows_of_area)
     published = published_rows(area_id, lang)
     keys = key_indicator_ids()
-    geo = load_geometry("ortsteil") if geo is None else geo
+    geo = geometry("ortsteil") if geo is None else geo
     schematic = export.geo_kind(geo) == "schematic"
     notes = [TEXT[lang]["method"], *([TEXT[lang]["geometry"]] if schematic else []),
              *series_break_notes(keys, lang)]
@@ -565,63 +559,3 @@ def report_pdf(table: pd.DataFrame, area_id: str, year: int | None = None, lang:
 def report_filename(area_id: str, year: int) -> str:
     """'steckbrief_hamme_2024.pdf'."""
     return f"steckbrief_{area_id}_{year}.pdf"
-
-
-# --- command line ------------------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = GermanArgumentParser(prog="python -m indicators report",
-                                  description="Steckbrief eines Ortsteils als PDF (A4, höchstens zwei Seiten)")
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--ortsteil", help="Name des Ortsteils, z. B. Hamme oder „Wattenscheid-Mitte“")
-    group.add_argument("--all", action="store_true", help="Steckbriefe aller 30 Ortsteile schreiben")
-    parser.add_argument("--out", required=True, help="Zieldatei (.pdf) oder bei --all ein Ordner")
-    parser.add_argument("--year", type=int, help="Datenjahr (Standard: das neueste)")
-    parser.add_argument("--lang", default="de", help="Sprache: de oder en (Standard: de)")
-    return parser
-
-
-def _invalid(message: str) -> int:
-    print(f"Fehler: {message}", file=sys.stderr)
-    return EXIT_INVALID
-
-
-def main_report(argv: list[str] | None = None) -> int:
-    """CLI: report --ortsteil NAME --out FILE.pdf | report --all --out DIR."""
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    if args.lang not in LANGS:
-        print(f"Fehler: Unbekannte Sprache „{args.lang}“. Gültig: {', '.join(LANGS)}.", file=sys.stderr)
-        return EXIT_INVALID
-    valid_names = ortsteile()["name"].tolist()
-    if args.ortsteil is not None:
-        match = match_names([args.ortsteil])
-        if not match.ok:
-            close = match.unmatched[args.ortsteil]
-            hint = f" Meinten Sie: {', '.join(close)}?" if close else ""
-            return _invalid(f"Unbekannter Ortsteil „{args.ortsteil}“.{hint} "
-                            f"Gültige Namen: {', '.join(valid_names)}.")
-        area_ids = [match.matched[args.ortsteil]]
-    else:
-        area_ids = ortsteile()["area_id"].tolist()
-    table = build()
-    years = sorted(int(y) for y in table["year"].unique())
-    year = years[-1] if args.year is None else args.year
-    if year not in years:
-        return _invalid(f"Für {year} gibt es keine Daten. Gültige Jahre: {years[0]}–{years[-1]}.")
-    out = Path(args.out)
-    if args.all and out.suffix.lower() == ".pdf":
-        return _invalid("Bei --all muss --out ein Ordner sein, keine PDF-Datei.")
-    if not args.all and out.suffix.lower() != ".pdf":
-        return _invalid(f"Die Zieldatei muss auf .pdf enden: {out}")
-    geo = load_geometry("ortsteil")
-    try:
-        for area_id in area_ids:
-            target = out / f"{area_id}.pdf" if args.all else out
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(report_pdf(table, area_id, year, args.lang, geo))
-            print(f"Steckbrief geschrieben: {target}")
-    except (export.ChromiumMissing, export.ExportError) as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK

@@ -5,7 +5,7 @@ trends taken from published figures move the profiles through time, and a seeded
 walk adds wiggles that are zero in the calibration year, so the published anchors hold
 exactly. Counts are derived top-down so that every part stays below its whole.
 
-``python -m indicators.demo`` rewrites data/demo_counts.csv; ``generate(seed)`` is pure.
+``python -m indicators.load.demo`` rewrites data/demo_counts.csv; ``generate(seed)`` is pure.
 The values are illustrative, not official (source ``demo``).
 """
 

@@ -1,7 +1,7 @@
 """Bochum among the Ruhr cities: official Kreis figures shipped as GENESIS table CSVs in data/ruhr/.
 
 The files are read at run time through the GENESIS reader, so the reader path is the real one.
-``python -m indicators.ruhr --rebuild SRC`` rewrote them once from a long CSV of published cells.
+``python -m indicators.load.ruhr --rebuild SRC`` rewrote them once from a long CSV of published cells.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.genesis import GenesisResult, read_table_csv, result_from_tidy
+from indicators.load.genesis import GenesisResult, read_table_csv, result_from_tidy
 from indicators.paths import DATA_DIR
 from indicators.schema import COUNT_COLUMNS
 
@@ -153,8 +153,8 @@ def ruhr_areas() -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m indicators.ruhr --rebuild SRC` rewrites data/ruhr/ from a long CSV of published cells."""
-    parser = argparse.ArgumentParser(prog="python -m indicators.ruhr")
+    """`python -m indicators.load.ruhr --rebuild SRC` rewrites data/ruhr/ from a long CSV of published cells."""
+    parser = argparse.ArgumentParser(prog="python -m indicators.load.ruhr")
     parser.add_argument("--rebuild", metavar="SRC", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=RUHR_DIR)
     args = parser.parse_args(argv)

@@ -28,33 +28,45 @@ import logging
 import os
 import re
 import shutil
-import struct
 import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pandas as pd
 
 from indicators.formats import fmt_number
+from indicators.limits import (  # noqa: F401
+    MAX_BOUNDARY_BYTES,
+    MAX_TABLE_BYTES,
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_UNCOMPRESSED_BYTES,
+    MB,
+)
+from indicators.load.intake import (  # the upload checks, under the names this module has always used
+    SNIFF_BYTES,
+    SUPPORTED_TEXT,
+    TABLE_EXTENSIONS,
+    zip_problems,
+)
+from indicators.load.intake import as_source as _as_source
+from indicators.load.intake import content_problems as _content_problems
+from indicators.load.intake import display_name as _display_name
+from indicators.load.intake import extension as _extension
+from indicators.load.intake import head_bytes as _head
+from indicators.load.intake import problem as _problem
+from indicators.load.intake import read_error as _read_error
+from indicators.load.intake import source_problems as _source_problems
+from indicators.load.sniff import GEOJSON_TYPE, ZIP_BOUNDARY_MEMBERS, detect_format
+from indicators.load.validation import Problem
 from indicators.paths import store_dir
 from indicators.schema import COUNT_COLUMNS, empty_counts
-from indicators.validation import Problem
-from indicators.limits import (MAX_BOUNDARY_BYTES, MAX_TABLE_BYTES, MAX_ZIP_MEMBERS,  # noqa: F401
-                               MAX_ZIP_UNCOMPRESSED_BYTES, MB)
 
 LOG = logging.getLogger(__name__)
-MAX_ZIP_RATIO = 100                     # uncompressed / compressed, per member ...
-ZIP_RATIO_MIN_BYTES = 1 * MB            # ... checked for members at least this large
-MAX_ZIP_DIRECTORY_BYTES = MAX_ZIP_MEMBERS * 1024   # central directory, checked before parsing it
-MAX_PARQUET_ROWS = 20_000_000
-MAX_PARQUET_UNCOMPRESSED_BYTES = 2000 * MB
 MAX_META_CHARS = 500                    # per field of the user's source description
-MAX_FILENAME_CHARS = 200
 LOCK_TIMEOUT_S = 10.0
 LOCK_POLL_S = 0.05
-SNIFF_BYTES = 64 * 1024
 
 DEMO = "demo"
 VERSION_DIGITS = 4
@@ -70,12 +82,6 @@ KEY = ["area_id", "year", "variable"]
 SOURCE_FIELDS = ("title", "publisher", "reference_date", "licence", "url")
 SOURCE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
-TABLE_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
-ZIP_EXTENSIONS = (".zip", ".xlsx", ".xlsm")
-ZIP_MAGIC = b"PK\x03\x04"
-ZIP_BOUNDARY_MEMBERS = (".shp", ".geojson", ".json", ".gpkg")
-GEOJSON_TYPE = re.compile(
-    rb'"type"\s*:\s*"(FeatureCollection|Feature|GeometryCollection|Polygon|MultiPolygon)"')
 
 CRASH_ENV = "QUARTIERSMONITOR_TEST_CRASH_AT"   # tests: os._exit at this named point
 PAUSE_ENV = "QUARTIERSMONITOR_TEST_PAUSE_AT"   # tests: 'point:seconds' sleeps there
@@ -85,8 +91,6 @@ HOOK_POINTS = ("locked", "version_written", "version_renamed", "current_tmp_writ
 
 MSG_BUSY = "Ein anderer Import läuft gerade; bitte in einigen Sekunden erneut versuchen."
 MSG_UNCHANGED = "Der Datenbestand ist unverändert."
-SUPPORTED_TEXT = ("Zähltabellen als CSV, TXT, XLSX oder Parquet (auch GENESIS- und BA-Exporte), "
-                  "Gebietsgrenzen als GeoJSON, GeoPackage oder ZIP mit Shapefile")
 
 
 class StoreError(ValueError):
@@ -168,48 +172,9 @@ def _version_name(number: int) -> str:
     return f"{number:0{VERSION_DIGITS}d}"
 
 
-def _display_name(filename) -> str:
-    """An uploaded file name made safe for messages: base name, no control characters, bounded."""
-    name = PurePosixPath(str(filename or "").replace("\\", "/")).name or "Datei"
-    name = "".join(ch for ch in name if ch.isprintable())
-    return name[:MAX_FILENAME_CHARS] or "Datei"
-
-
-def _extension(filename) -> str:
-    """'Daten.CSV' -> '.csv'."""
-    return PurePosixPath(_display_name(filename)).suffix.lower()
-
-
 def _n(count: int, singular: str, plural: str) -> str:
     """1, 'Wert', 'Werte' -> '1 Wert'; 1234 -> '1.234 Werte'."""
     return f"{fmt_number(count)} {singular if count == 1 else plural}"
-
-
-def _fmt_mb(n_bytes: int) -> str:
-    """52428800 -> '50 MB', 61200000 -> '58,4 MB', 2048 -> '2 KB', 100 -> '100 Bytes'."""
-    if n_bytes < 1024:
-        return f"{int(n_bytes)} Bytes"
-    unit, size = ("KB", 1024) if n_bytes < MB else ("MB", MB)
-    value = round(n_bytes / size, 1)
-    return f"{fmt_number(value, 0 if value == int(value) else 1)} {unit}"
-
-
-def _problem(filename, message: str, severity: str = "error", row=None, column=None) -> Problem:
-    """A problem about the whole file (or one row/column of it)."""
-    return Problem(file=_display_name(filename), row=row, column=column, message=message,
-                   severity=severity)
-
-
-def _read_error(filename, exc: BaseException) -> Problem:
-    """An exception inside a reader, turned into a German message that names the file."""
-    name = _display_name(filename)
-    LOG.info("reading %s failed", name, exc_info=exc)  # for the server log; the user sees German text
-    if type(exc).__module__.startswith("indicators.") and str(exc).strip():
-        # the project's own reader errors (GenesisFormatError, BAFormatError, ...) carry German text
-        return _problem(filename, f"„{name}“: {str(exc).strip()[:1000]}")
-    return _problem(filename, f"Die Datei „{name}“ konnte nicht gelesen werden (technischer Hinweis: "
-                              f"{type(exc).__name__}). Bitte prüfen Sie, ob die Datei vollständig ist "
-                              f"und dem Dateityp entspricht; unterstützt werden {SUPPORTED_TEXT}.")
 
 
 def _fsync_file(path: Path) -> None:
@@ -486,157 +451,6 @@ def _check_restorable(store: Path, state: _State, version: str) -> None:
         raise StoreError(f"Die Version „{version}“ gibt es nicht. Vorhandene Versionen: {choices}.")
 
 
-# --------------------------------------------------------------------------- upload safety
-
-def _size(source) -> int:
-    """Size in bytes of an upload (bytes) or a local file (Path)."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return len(source)
-    return Path(source).stat().st_size
-
-
-def _head(source, n: int = SNIFF_BYTES) -> bytes:
-    """The first n bytes."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source[:n])
-    with open(source, "rb") as fh:
-        return fh.read(n)
-
-
-def _tail(source, n: int) -> bytes:
-    """The last n bytes."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source[-n:])
-    with open(source, "rb") as fh:
-        fh.seek(max(0, _size(source) - n))
-        return fh.read(n)
-
-
-def _as_source(source):
-    """bytes stay bytes; anything else is a local path."""
-    if isinstance(source, (bytearray, memoryview)):
-        return bytes(source)
-    return source if isinstance(source, bytes) else Path(source)
-
-
-def _source_problems(source, filename, limit: int, what: str) -> list[Problem]:
-    """The file exists, is a regular file and is not larger than ``limit``."""
-    name = _display_name(filename)
-    if isinstance(source, Path):
-        if not source.exists():
-            return [_problem(filename, f"Die Datei „{name}“ wurde nicht gefunden ({source}). "
-                                       "Bitte den Pfad prüfen.")]
-        if not source.is_file():
-            return [_problem(filename, f"„{name}“ ist keine normale Datei. Bitte eine Datei auswählen.")]
-    size = _size(source)
-    if size == 0:
-        return [_problem(filename, f"Die Datei „{name}“ ist leer. Bitte die richtige Datei auswählen.")]
-    if size > limit:
-        return [_problem(filename, f"Die Datei „{name}“ ist {_fmt_mb(size)} groß; für {what} sind höchstens "
-                                   f"{_fmt_mb(limit)} erlaubt. Bitte die Datei aufteilen oder nur die "
-                                   "benötigten Gebiete und Jahre exportieren.")]
-    return []
-
-
-def _zip_directory(source) -> tuple[int, int] | None:
-    """(member count, central directory size) from the end record, read before any parsing; None if absent."""
-    tail = _tail(source, 22 + 65535)
-    pos = tail.rfind(b"PK\x05\x06")
-    if pos < 0 or len(tail) - pos < 22:
-        return None
-    _sig, _disk, _disk_cd, _n_disk, n_total, cd_size, _cd_offset, _clen = struct.unpack(
-        "<4s4H2LH", tail[pos:pos + 22])
-    return n_total, cd_size
-
-
-def _member_problem(name: str) -> str | None:
-    """Why a ZIP member name is refused (absolute, drive letter, '..'), or None."""
-    posix = name.replace("\\", "/")
-    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
-        return "einem absoluten Pfad"
-    if ".." in PurePosixPath(posix).parts:
-        return "„..“ im Pfad"
-    if "\0" in name:
-        return "einem Nullzeichen im Namen"
-    return None
-
-
-def zip_problems(source, filename) -> list[Problem]:
-    """Checks of a ZIP archive (also XLSX) before anyone unpacks it: members, paths, sizes, ratio."""
-    name = _display_name(filename)
-    directory = _zip_directory(source)
-    if directory is None:
-        return [_problem(filename, f"„{name}“ ist kein gültiges ZIP-Archiv (auch XLSX-Dateien sind "
-                                   "ZIP-Archive). Bitte die Datei neu exportieren oder neu packen.")]
-    n_members, cd_size = directory
-    if n_members > MAX_ZIP_MEMBERS or cd_size > MAX_ZIP_DIRECTORY_BYTES:
-        shown = "mehr als 65.535" if n_members == 0xFFFF else fmt_number(n_members)
-        return [_problem(filename, f"Das ZIP-Archiv „{name}“ enthält {shown} Einträge; erlaubt sind "
-                                   f"höchstens {fmt_number(MAX_ZIP_MEMBERS)}. Bitte nur die Dateien "
-                                   "des Shapefiles (.shp, .shx, .dbf, .prj) packen.")]
-    data = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        with zipfile.ZipFile(data) as archive:
-            members = archive.infolist()
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a bad archive
-        return [_read_error(filename, exc)]
-    if len(members) > MAX_ZIP_MEMBERS:
-        return [_problem(filename, f"Das ZIP-Archiv „{name}“ enthält {fmt_number(len(members))} Einträge; "
-                                   f"erlaubt sind höchstens {fmt_number(MAX_ZIP_MEMBERS)}. Bitte nur die "
-                                   "Dateien des Shapefiles (.shp, .shx, .dbf, .prj) packen.")]
-    problems = []
-    for member in members:
-        reason = _member_problem(member.filename)
-        if reason:
-            shown = "".join(ch for ch in member.filename if ch.isprintable())
-            problems.append(_problem(filename, f"Das ZIP-Archiv „{name}“ enthält einen Eintrag mit {reason} "
-                                               f"(„{shown[:MAX_FILENAME_CHARS]}“). Solche Archive werden aus "
-                                               "Sicherheitsgründen abgelehnt; bitte die Dateien ohne "
-                                               "Ordnerangaben neu packen."))
-    total = sum(m.file_size for m in members)
-    if total > MAX_ZIP_UNCOMPRESSED_BYTES:
-        problems.append(_problem(filename, f"Das ZIP-Archiv „{name}“ würde entpackt {_fmt_mb(total)} "
-                                           f"belegen; erlaubt sind höchstens {_fmt_mb(MAX_ZIP_UNCOMPRESSED_BYTES)}. "
-                                           "Bitte eine kleinere Datei verwenden (z. B. Geometrien vereinfachen)."))
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size >= ZIP_RATIO_MIN_BYTES and ratio > MAX_ZIP_RATIO:
-            problems.append(_problem(filename, f"Der Eintrag „{_display_name(member.filename)}“ im ZIP-Archiv "
-                                               f"„{name}“ ist ungewöhnlich stark komprimiert (Faktor "
-                                               f"{fmt_number(ratio)}, erlaubt {fmt_number(MAX_ZIP_RATIO)}); "
-                                               "das Archiv wird als mögliche ZIP-Bombe abgelehnt. Bitte die "
-                                               "Originaldatei verwenden."))
-            break
-    return problems
-
-
-def _parquet_problems(source, filename) -> list[Problem]:
-    """Row count and uncompressed size from the Parquet footer, before reading any data."""
-    import pyarrow.parquet as pq
-
-    name = _display_name(filename)
-    try:
-        meta = pq.ParquetFile(io.BytesIO(source) if isinstance(source, bytes) else source).metadata
-        uncompressed = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    except Exception as exc:  # noqa: BLE001 - a broken footer is a bad file
-        return [_read_error(filename, exc)]
-    if meta.num_rows > MAX_PARQUET_ROWS or uncompressed > MAX_PARQUET_UNCOMPRESSED_BYTES:
-        return [_problem(filename, f"Die Parquet-Datei „{name}“ ist zu groß ({fmt_number(meta.num_rows)} Zeilen, "
-                                   f"{_fmt_mb(uncompressed)} entpackt; erlaubt sind {fmt_number(MAX_PARQUET_ROWS)} "
-                                   f"Zeilen und {_fmt_mb(MAX_PARQUET_UNCOMPRESSED_BYTES)}). Bitte aufteilen.")]
-    return []
-
-
-def _content_problems(source, filename) -> list[Problem]:
-    """Container checks by content and extension (ZIP/XLSX, Parquet)."""
-    ext = _extension(filename)
-    if ext in ZIP_EXTENSIONS or _head(source, 4) == ZIP_MAGIC:
-        return zip_problems(source, filename)
-    if ext == ".parquet":
-        return _parquet_problems(source, filename)
-    return []
-
-
 # --------------------------------------------------------------------------- reading files
 
 def _sanitise_text(value) -> str | None:
@@ -688,7 +502,7 @@ def _prepare_counts(source, filename, column_map=None, area_overrides=None, vari
     if problems:
         return _Prepared("counts", problems)
     try:
-        from indicators.loaders import load_counts
+        from indicators.load.loaders import load_counts
 
         result = load_counts(source, _display_name(filename), "imported", column_map=column_map,
                              area_overrides=area_overrides, variable=variable, layout=layout,
@@ -706,7 +520,8 @@ def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
     if problems:
         return _Prepared("boundaries", problems)
     try:
-        from indicators.geometry import geojson_text, load_boundaries
+        from indicators.geometry import geojson_text
+        from indicators.load.boundaries import load_boundaries
 
         result = load_boundaries(source, name, name_field=name_field)
         prepared = _Prepared("boundaries", list(result.problems), info=result.report, fmt="boundaries")
@@ -723,30 +538,20 @@ def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
         return _Prepared("boundaries", [_read_error(filename, exc)])
 
 
-def _genesis_module():
-    """indicators.genesis if it is installed in this checkout, else None."""
-    try:
-        from indicators import genesis
-    except ImportError:
-        return None
-    return genesis
-
-
 def _detect_special_format(source, filename) -> str | None:
     """'genesis_ffcsv' | 'genesis_table' | 'ba_smallarea' | None (only text tables are sniffed)."""
-    genesis = _genesis_module()
-    if genesis is None or _extension(filename) not in (".csv", ".txt", ".tsv", ".xlsx", ".zip"):
+    if _extension(filename) not in (".csv", ".txt", ".tsv", ".xlsx", ".zip"):
         return None
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        return genesis.detect_format(data, _display_name(filename))
+        return detect_format(data, _display_name(filename))
     except Exception:  # noqa: BLE001 - detection is a guess; the ordinary loader decides then
         return None
 
 
 def _special_problems(counts: pd.DataFrame, notes, filename, check_area_ids: bool) -> list[Problem]:
     """The readers' German notes as warnings plus validation's value checks (sums of cells: no rows)."""
-    from indicators.validation import validate_counts
+    from indicators.load.validation import validate_counts
 
     name = _display_name(filename)
     # the readers call an upload 'Datei'; name the file the user chose instead
@@ -766,12 +571,12 @@ def _prepare_special(source, filename, fmt: str, max_bytes=None) -> _Prepared:
         return _Prepared("counts", problems)
     try:
         if fmt == "ba_smallarea":
-            from indicators.ba import read_ba
+            from indicators.load.ba import read_ba
 
             result = read_ba(source)
             notes, check_ids = list(result.report), True
         else:
-            from indicators.genesis import read_genesis, table_from_filename
+            from indicators.load.genesis import read_genesis, table_from_filename
 
             # an upload has no path, so the flat file's table code comes from the name given here
             result = read_genesis(source, table=table_from_filename(_display_name(filename)))
@@ -952,7 +757,7 @@ def cross_import_problems(old: pd.DataFrame, new: pd.DataFrame, filename, versio
     """Parts larger than wholes that only appear once the new values join the earlier imports."""
     from indicators.areas import area_names
     from indicators.catalog import load_catalog
-    from indicators.validation import parts_exceeding_wholes
+    from indicators.load.validation import parts_exceeding_wholes
 
     if old.empty:
         return []  # the file itself was checked already

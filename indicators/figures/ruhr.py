@@ -12,10 +12,19 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import ruhr_views as rv
-from indicators.figures import (FOCUS_COLOR, FONT_SIZE, LINE_SCALE, NO_DATA_TEXT_COLOR, OTHER_COLOR,  # one look
-                                axis_style, base_layout, esc, title_dict)
+from indicators.figures import (  # one look
+    FOCUS_COLOR,
+    FONT_SIZE,
+    LINE_SCALE,
+    NO_DATA_TEXT_COLOR,
+    OTHER_COLOR,
+    axis_style,
+    base_layout,
+    esc,
+    title_dict,
+)
 from indicators.formats import MISSING_TEXT, fmt_number, fmt_pp, fmt_value
+from indicators.views import ruhr as rv
 
 BOCHUM_COLOR = FOCUS_COLOR        # Okabe-Ito vermilion, the project's focus colour
 OTHER_BAR_COLOR = OTHER_COLOR     # the other Kreise in the ranking, as the other Ortsteile elsewhere

@@ -6,7 +6,6 @@ HTTP headers: they are never printed, logged or written to a file.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import os
@@ -20,7 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indicators.genesis import GenesisResult, decode_bytes, is_zip, read_genesis
+from indicators.load.genesis import GenesisResult, read_genesis
+from indicators.load.german import decode_bytes, is_zip
 from indicators.paths import store_dir
 
 GENESIS_BASE_URLS = {
@@ -51,7 +51,7 @@ STATUS_NO_DATA = 104
 STATUS_NOT_PERMITTED = 15
 JOB_DONE_STATES = {"fertig", "beendet", "finished", "done", "abgeschlossen"}
 REGION_VARIABLES = {5: "KREISE", 2: "DLAND", 8: "GEMEIN", 3: "REGBEZ"}
-EXIT_OK, EXIT_INPUT, EXIT_NETWORK = 0, 2, 3
+EXIT_INPUT, EXIT_NETWORK = 2, 3  # FetchError exit codes, as the command line returns them
 GENESIS_PUBLISHER = "Statistische Ämter des Bundes und der Länder"
 GENESIS_LICENCE = "dl-de/by-2-0"
 
@@ -123,7 +123,7 @@ def http_request(url: str, data: dict | None = None, headers: dict | None = None
             if _is_offline(exc.reason):
                 raise FetchError(_offline_message(url, exc.reason)) from None
             last = str(exc.reason)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             last = f"keine Antwort nach {timeout:g} s"
         except ConnectionError as exc:
             last = str(exc)
@@ -168,7 +168,7 @@ def region_variable(regions: list[str]) -> str:
 
 def _status(reply: Reply) -> tuple[int, str] | None:
     """(code, content) of a GENESIS JSON status reply, else None."""
-    if not reply.body[:1] in (b"{", b"[") and "json" not in reply.content_type:
+    if reply.body[:1] not in (b"{", b"[") and "json" not in reply.content_type:
         return None
     try:
         payload = json.loads(decode_bytes(reply.body))
@@ -401,91 +401,5 @@ def fetch_ckan(dataset: str, portal: str = CKAN_DEFAULT_PORTAL, out_dir=None,
     return result
 
 
-# --------------------------------------------------------------------------- CLI
-
-def _parser() -> argparse.ArgumentParser:
-    from indicators.cli import GermanArgumentParser  # cli imports this module lazily; no cycle at import time
-
-    parser = GermanArgumentParser(prog="python -m indicators fetch",
-                                     description="Amtliche Daten abrufen (GENESIS, CKAN).")
-    sub = parser.add_subparsers(dest="source", required=True, parser_class=GermanArgumentParser)
-    g = sub.add_parser("genesis", help="Tabelle aus einer GENESIS-Datenbank abrufen")
-    g.add_argument("--table", required=True)
-    g.add_argument("--regions", required=True, help="z. B. 05911,05913")
-    g.add_argument("--from", dest="year_from", type=int, required=True)
-    g.add_argument("--to", dest="year_to", type=int, required=True)
-    g.add_argument("--database", choices=sorted(GENESIS_BASE_URLS), default="regionalstatistik")
-    g.add_argument("--base-url")
-    g.add_argument("--out", type=Path)
-    c = sub.add_parser("ckan", help="Ressourcen eines Datensatzes aus einem CKAN-Portal laden")
-    c.add_argument("--dataset", required=True)
-    c.add_argument("--portal", default=CKAN_DEFAULT_PORTAL)
-    return parser
-
-
-def _store_importer():
-    """indicators.store.import_file when the store offers it, else None."""
-    try:
-        from indicators import store
-    except ImportError:
-        return None
-    return getattr(store, "import_file", None)
-
-
-def _import(paths: list[Path], source_meta: dict | None = None) -> int:
-    """Import the files through indicators.store.import_file where available, else say where they are."""
-    import_file = _store_importer()
-    status = EXIT_OK
-    for path in paths:
-        if import_file is None or path.suffix.lower() not in IMPORTABLE_SUFFIXES:
-            print(f"Gespeichert unter {path}.")
-            continue
-        try:
-            outcome = import_file(path, path.name, source_meta or None)
-        except Exception as exc:  # noqa: BLE001 - the store reports its own German problems
-            print(f"Gespeichert unter {path}; der Import ist fehlgeschlagen: {exc}")
-            status = EXIT_INPUT
-            continue
-        ok = getattr(outcome, "ok", True)
-        print(f"Gespeichert unter {path}. " + (getattr(outcome, "message", "") or
-                                                ("Importiert." if ok else "Nicht importiert.")))
-        for problem in getattr(outcome, "problems", []) if not ok else []:
-            text = str(getattr(problem, "message", problem))
-            if text not in str(getattr(outcome, "message", "")):
-                print(f"  {text}")
-        status = status if ok else EXIT_INPUT
-    return status
-
-
-def main_fetch(argv: list[str]) -> int:
-    """`fetch genesis|ckan ...`: prints German messages; 0 ok, 2 bad arguments or input, 3 network/service."""
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_OK if exc.code == 0 else EXIT_INPUT
-    try:
-        if args.source == "genesis":
-            result = fetch_genesis(args.table, args.regions, args.year_from, args.year_to, args.database,
-                                   args.base_url, args.out)
-        else:
-            result = fetch_ckan(args.dataset, args.portal)
-    except FetchError as exc:
-        print(exc.message)
-        return exc.exit_code
-    except ValueError as exc:  # a reader that cannot read what was delivered
-        print(f"Die geladene Datei lässt sich nicht lesen: {exc}")
-        return EXIT_INPUT
-    for message in result.messages:
-        print(message)
-    for parsed in result.results:
-        if isinstance(parsed, GenesisResult):
-            print(f"{len(parsed.tidy):n} Werte gelesen, {len(parsed.counts):n} Katalogwerte, "
-                  f"{len(parsed.unmapped)} Merkmale ohne Zuordnung.")
-    if not result.paths:
-        print("Keine Datei geladen.")
-        return EXIT_NETWORK
-    return _import(result.paths, result.source_meta)
-
-
-__all__ = ["fetch_genesis", "fetch_ckan", "main_fetch", "FetchError", "FetchResult", "http_request",
+__all__ = ["fetch_genesis", "fetch_ckan", "FetchError", "FetchResult", "http_request",
            "GENESIS_BASE_URLS", "CKAN_DEFAULT_PORTAL"]

@@ -23,8 +23,14 @@ import pandas as pd
 
 from indicators.areas import load_areas, match_names, match_one
 from indicators.catalog import load_catalog
-from indicators.schema import COUNT_COLUMNS, FLAG_MISSING, FLAG_SUPPRESSED, empty_counts
-from indicators.validation import (
+from indicators.load.german import (  # noqa: F401
+    FLAG_INVALID,
+    detect_decimal,
+    detect_encoding,
+    parse_german_number,
+    parse_number_strings,
+)
+from indicators.load.validation import (
     MAX_ROWS_PER_CHECK,
     SEVERITY_WARNING,
     Problem,
@@ -34,13 +40,11 @@ from indicators.validation import (
     summary_problem,
     validate_counts,
 )
+from indicators.schema import COUNT_COLUMNS, FLAG_MISSING, empty_counts
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-# strict UTF-8 first (a BOM is dropped), then the Windows code page German Excel writes
-ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
-UTF8_BOM = b"\xef\xbb\xbf"
 SEPARATORS = (";", "\t", ",")  # order breaks ties: German exports use ';'
 HEADER_SCAN_ROWS = 20
 
@@ -72,19 +76,6 @@ ROLE_HEADERS = {
 IGNORE_HEADERS = ("bemerkung", "bemerkungen", "anmerkung", "anmerkungen", "einheit", "quelle",
                   "fussnote", "hinweis", "kommentar")
 
-SUPPRESSED_SYMBOLS = ("*",)
-MISSING_SYMBOLS = ("", ".", "-", "–", "—", "x", "X", "...", "…", "/")
-FLAG_INVALID = "invalid"  # parse_german_number: text that is no number and no known symbol
-
-GERMAN_GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"   # 15.389 or 1.234,5
-GERMAN_PLAIN = r"[+-]?\d+(?:,\d+)?"                     # 15389 or 28,8
-DOT_DECIMAL = r"[+-]?\d+\.\d+"                          # 28.8: not a thousands group, so a decimal point
-ENGLISH_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-# evidence for the decimal mark, checked on the distinct value strings of a file
-ENGLISH_ONLY = r"[+-]?\d{1,3}(?:,\d{3})+\.\d+|[+-]?\d{1,3}(?:,\d{3}){2,}|[+-]?\d+\.(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:,\d{3})+"
-GERMAN_ONLY = r"[+-]?\d{1,3}(?:\.\d{3})+,\d+|[+-]?\d{1,3}(?:\.\d{3})+|[+-]?\d+,(?:\d{1,2}|\d{4,})"
-GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3}(?:\D|$))")  # 15 389 -> 15389
-MINUS_SIGNS = ("\u2212", "\u2013")  # before digits a minus; a lone '–' means missing
 
 YEAR_MIN_HEADER = 1900  # a header like '2019' is a year column only within this range
 YEAR_MAX_HEADER = 2100
@@ -180,68 +171,6 @@ def normalize_variable(name) -> str:
     return variable_lookup().get(key, key)
 
 
-def _with_minus(text: pd.Series) -> pd.Series:
-    """Typographic minus signs before a number -> '-' (a lone dash stays a missing symbol)."""
-    for sign in MINUS_SIGNS:
-        signed = text.str.match(f"{sign}\\d").fillna(False)
-        if signed.any():
-            text = text.where(~signed, "-" + text.str.slice(1))
-    return text
-
-
-def _clean_number_text(texts: pd.Series) -> pd.Series:
-    """Trim, drop spaces between digit groups and unify minus signs."""
-    text = texts.astype("str").str.strip()
-    spaced = text.str.contains(r"\d[ \u00a0\u202f']\d", regex=True)
-    if spaced.any():  # rare, so Python's regex (with look-behind) on those few strings only
-        text = text.where(~spaced, text[spaced].map(lambda t: GROUP_SPACE.sub("", t)))
-    return _with_minus(text)
-
-
-def detect_decimal(texts: pd.Series) -> str:
-    """',' (German) unless the distinct values show English numbers and nothing German."""
-    text = _clean_number_text(texts)
-    english = text.str.fullmatch(ENGLISH_ONLY).any()
-    german = text.str.fullmatch(GERMAN_ONLY).any()
-    return "." if english and not german else ","
-
-
-def parse_number_strings(texts: pd.Series, decimal: str = ",") -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised: strings -> (float64 values, flags); run it on the distinct strings of a file."""
-    text = _clean_number_text(texts).reset_index(drop=True)
-    values = np.full(len(text), np.nan)
-    flags = np.full(len(text), FLAG_INVALID, dtype=object)
-    if decimal == ",":
-        german = text.str.fullmatch(GERMAN_GROUPED) | text.str.fullmatch(GERMAN_PLAIN)
-        dotted = text.str.fullmatch(DOT_DECIMAL) & ~german
-        plain = text[german].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        values[german.to_numpy()] = pd.to_numeric(plain).to_numpy(dtype="float64")
-        values[dotted.to_numpy()] = pd.to_numeric(text[dotted]).to_numpy(dtype="float64")
-        numeric = (german | dotted).to_numpy()
-    else:
-        english = text.str.fullmatch(ENGLISH_NUMBER)
-        plain = text[english].str.replace(",", "", regex=False)
-        values[english.to_numpy()] = pd.to_numeric(plain).to_numpy(dtype="float64")
-        numeric = english.to_numpy()
-    flags[numeric] = ""
-    flags[text.isin(SUPPRESSED_SYMBOLS).to_numpy()] = FLAG_SUPPRESSED
-    flags[text.isin(MISSING_SYMBOLS).to_numpy()] = FLAG_MISSING
-    return values, flags
-
-
-def parse_german_number(text) -> tuple[float, str]:
-    """'15.389' -> (15389.0, ''), '1.234,5' -> (1234.5, ''), '*' -> (nan, 'suppressed'), '.' -> (nan, 'missing').
-
-    Text that is neither a number nor a known symbol gives (nan, 'invalid').
-    """
-    if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
-        return (float(text), "") if np.isfinite(text) else (np.nan, FLAG_MISSING)
-    if text is None:
-        return np.nan, FLAG_MISSING
-    values, flags = parse_number_strings(pd.Series([str(text)], dtype="str"))
-    return float(values[0]), str(flags[0])
-
-
 def year_of(text) -> int | None:
     """'2019', '31.12.2019', '2019-12-31' or 'Jahr 2019' -> 2019; anything else -> None."""
     value = str(text).strip()
@@ -283,19 +212,6 @@ def _source_bytes(source, filename: str) -> bytes:
         raise LoadError([Problem(filename, None, None,
                                  f"Die Datei lässt sich nicht lesen ({err.strerror}). "
                                  "Bitte Pfad und Berechtigungen prüfen.")]) from err
-
-
-def detect_encoding(data: bytes) -> str:
-    """'utf-8-sig' (with BOM), 'utf-8', or 'cp1252' (German Excel), tried strictly in that order."""
-    for encoding in ENCODINGS:
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-8-sig" and not data.startswith(UTF8_BOM):
-            return "utf-8"
-        return encoding
-    return ENCODINGS[-1]  # latin-1 decodes every byte
 
 
 def detect_separator(lines: list[str]) -> str:
@@ -557,13 +473,13 @@ class _Coded:
     uniques: np.ndarray
 
     @classmethod
-    def of(cls, values) -> "_Coded":
+    def of(cls, values) -> _Coded:
         """Factorise one column (arrow-backed strings stay arrow-backed: fast for millions of rows)."""
         codes, uniques = pd.factorize(values)
         return cls(codes.astype("int64"), np.asarray(uniques, dtype=object))
 
     @classmethod
-    def across(cls, raw: pd.DataFrame, columns: list[str]) -> "_Coded":
+    def across(cls, raw: pd.DataFrame, columns: list[str]) -> _Coded:
         """Factorise several columns at once, cells in row-major order (row 1: col a, col b, ...)."""
         stacked = pd.concat([raw[c] for c in columns], ignore_index=True)
         coded = cls.of(stacked)
@@ -571,11 +487,11 @@ class _Coded:
         return coded
 
     @classmethod
-    def constant(cls, values: list, n_rows: int) -> "_Coded":
+    def constant(cls, values: list, n_rows: int) -> _Coded:
         """Values taken from the header or the caller, cycled through in every row."""
         return cls(np.tile(np.arange(len(values), dtype="int64"), n_rows), np.array(values, dtype=object))
 
-    def repeat(self, k: int) -> "_Coded":
+    def repeat(self, k: int) -> _Coded:
         """Each row's code k times (a row holds k value cells)."""
         return _Coded(np.repeat(self.codes, k), self.uniques)
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import io
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 from PIL import Image
@@ -15,12 +12,10 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from indicators.areas import area_names, focus_ids
-from indicators.catalog import load_catalog
 from indicators import export
-from indicators.cli import GermanArgumentParser
-from indicators.geometry import load_geometry
-from indicators.pipeline import build
+from indicators.areas import area_names, focus_ids
+from indicators.build.pipeline import geometry
+from indicators.catalog import load_catalog
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)   # 13.333 × 7.5 in = 16:9
 MARGIN = Inches(0.5)
@@ -65,8 +60,6 @@ DECK_TEXT = {
         "and": "and",
     },
 }
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-LANGS = ("de", "en")
 
 
 @dataclass(frozen=True)
@@ -210,7 +203,7 @@ def focus_slides(table: pd.DataFrame, lang: str = "de", geo=None) -> list[SlideS
     """Cover, then per theme with a key indicator: map of the latest year, trends of the focus areas, ranking."""
     words = DECK_TEXT[lang]
     catalog = load_catalog()
-    geo = load_geometry("ortsteil") if geo is None else geo
+    geo = geometry("ortsteil") if geo is None else geo
     focus = focus_ids()
     year, first = int(table["year"].max()), int(table["year"].min())
     demo_notes = export.demo_notes(table, lang)
@@ -241,35 +234,3 @@ def focus_slides(table: pd.DataFrame, lang: str = "de", geo=None) -> list[SlideS
 def focus_deck(table: pd.DataFrame, lang: str = "de", geo=None) -> bytes:
     """The ready-made deck "Fokusquartiere": 1 cover + 3 slides (map, trend, ranking) per theme."""
     return deck_pptx(focus_slides(table, lang, geo))
-
-
-# --- command line ----------------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = GermanArgumentParser(prog="python -m indicators deck",
-                                  description="Foliensatz „Fokusquartiere“ als PPTX (16:9)")
-    parser.add_argument("--out", required=True, help="Zieldatei (.pptx)")
-    parser.add_argument("--lang", default="de", help="Sprache: de oder en (Standard: de)")
-    return parser
-
-
-def main_deck(argv: list[str] | None = None) -> int:
-    """CLI: deck --out FILE.pptx."""
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    if args.lang not in LANGS:
-        print(f"Fehler: Unbekannte Sprache „{args.lang}“. Gültig: {', '.join(LANGS)}.", file=sys.stderr)
-        return EXIT_INVALID
-    out = Path(args.out)
-    if out.suffix.lower() != ".pptx":
-        print(f"Fehler: Die Zieldatei muss auf .pptx enden: {out}", file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        data = focus_deck(build(), args.lang)
-    except (export.ChromiumMissing, export.ExportError) as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"Foliensatz geschrieben: {out}")
-    return EXIT_OK

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import classify, figures, views
+from indicators import figures, views
 from indicators.areas import CITY_ID, focus_ids
 from indicators.catalog import Catalog
+from indicators.views import classify
 
 KINDS = ("map", "trend", "ranking")
 METHOD = classify.DEFAULT_METHOD

@@ -6,11 +6,8 @@ received each other's images), so every start and every render goes through one 
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
-import statistics
-import sys
 import threading
 import time
 import zipfile
@@ -18,20 +15,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import figures, tables
-from indicators.areas import focus_ids, load_areas, match_names
+from indicators import figures
+from indicators.areas import focus_ids
+from indicators.build.pipeline import geometry
 from indicators.catalog import load_catalog
-from indicators.cli import GermanArgumentParser
+from indicators.export import tables
 from indicators.formats import fmt_date
-from indicators.geometry import load_geometry
-from indicators.pipeline import build
+from indicators.load.published import load_published
 from indicators.store import all_sources
-from indicators.published import load_published
-from indicators.views import (LEVEL_WORDS, area_order, flag_text, indicator_slice, is_illustrative, name_of,
-                              source_ids_of, source_titles, trend_areas)
+from indicators.views import (
+    LEVEL_WORDS,
+    area_order,
+    flag_text,
+    indicator_slice,
+    is_illustrative,
+    name_of,
+    source_ids_of,
+    source_titles,
+    trend_areas,
+)
 
 FORMATS = ("png", "svg", "pdf")
-LANGS = ("de", "en")
 KINDS = ("map", "trend", "ranking")
 DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_SCALE = 1200, 800, 2
 RENDER_TIMEOUT_S = 120.0       # a first render starts the browser (~3 s); a warm one takes ~0.2 s
@@ -77,7 +81,6 @@ NOTE_FILES = {
 }
 MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
                "zip": "application/zip"}
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 _LOCK = threading.Lock()
 _SERVER = {"running": False}
@@ -256,7 +259,7 @@ def chart_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int, o
     settings = dict(map_options or {})
     trend_mode = settings.pop("mode", "absolute")
     if kind == "map":
-        geo = load_geometry(settings.get("level") or "ortsteil") if geo is None else geo
+        geo = geometry(settings.get("level") or "ortsteil") if geo is None else geo
         options = {"method": "quantiles", "k": 5, "breaks": None, "label_all": True, **settings}
         return figures.map_figure(table, geo, indicator_id, year, focus_ids=areas, lang=lang,
                                   large_text=large_text, **options)
@@ -272,7 +275,7 @@ def annotated_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: in
                      ortsteile=None, lang: str = "de", geo=None, map_options: dict | None = None):
     """The chart with title, subtitle, source line and notes drawn inside the figure."""
     year = resolve_year(table, indicator_id, year)
-    geo = load_geometry("ortsteil") if geo is None and kind == "map" else geo
+    geo = geometry("ortsteil") if geo is None and kind == "map" else geo
     fig = chart_figure(kind, table, indicator_id, year, ortsteile, lang=lang, geo=geo, map_options=map_options)
     shown = chart_rows(table, kind, indicator_id, year, ortsteile)
     return figures.add_export_annotations(
@@ -393,97 +396,3 @@ def chart_bundle(table: pd.DataFrame, indicator_id: str, year: int | None = None
         archive.writestr(f"{base}.xlsx", tables.to_xlsx(frame, meta))
         archive.writestr(TEXT_FILE, sources_text(rows, indicator_id, lang, sources).encode("utf-8-sig"))
     return buffer.getvalue()
-
-
-# --- command line ---------------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = GermanArgumentParser(prog="python -m indicators export",
-                                  description="Diagramm als Bild exportieren (PNG, SVG oder PDF)")
-    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend oder ranking")
-    parser.add_argument("--indicator", required=True, help="Indikator-ID, z. B. kinderarmut")
-    parser.add_argument("--year", type=int, help="Jahr (Standard: das neueste)")
-    parser.add_argument("--ortsteile", help="Ortsteile, durch Kommas getrennt (Standard: die vier Fokusquartiere)")
-    parser.add_argument("--format", required=True, help="Dateiformat: png, svg oder pdf")
-    parser.add_argument("--out", required=True, help="Zieldatei")
-    parser.add_argument("--lang", default="de", help="Sprache: de oder en (Standard: de)")
-    return parser
-
-
-def _invalid(message: str) -> int:
-    print(f"Fehler: {message}", file=sys.stderr)
-    return EXIT_INVALID
-
-
-def _match_ortsteile(text: str | None) -> tuple[list[str] | None, str | None]:
-    """Area ids for 'Hamme, Querenburg' or a German error message listing what is valid."""
-    if not text:
-        return None, None
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    match = match_names(names)
-    if match.ok:
-        return [match.matched[n] for n in names], None
-    valid = load_areas().query("level == 'ortsteil'")["name"].tolist()
-    problems = []
-    for name, close in match.unmatched.items():
-        problems.append(f"„{name}“" + (f" (meinten Sie: {', '.join(close)}?)" if close else ""))
-    return None, (f"Unbekannte Ortsteile: {'; '.join(problems)}. Gültige Namen: {', '.join(valid)}.")
-
-
-def main_export(argv: list[str] | None = None) -> int:
-    """CLI: export --kind map|trend|ranking --indicator ID [--year YEAR] [--ortsteile …] --format … --out FILE."""
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    catalog = load_catalog()
-    for value, valid, what in ((args.kind, KINDS, "Unbekannte Diagrammart"), (args.format, FORMATS, "Unbekanntes Format"),
-                               (args.lang, LANGS, "Unbekannte Sprache")):
-        if value not in valid:
-            return _invalid(f"{what} „{value}“. Gültig: {', '.join(valid)}.")
-    if args.indicator not in catalog.indicators:
-        return _invalid(f"Unbekannter Indikator „{args.indicator}“. Gültige Indikatoren: "
-                        f"{', '.join(catalog.indicators)}.")
-    area_ids, problem = _match_ortsteile(args.ortsteile)
-    if problem:
-        return _invalid(problem)
-    table = build()
-    years = years_of(table, args.indicator)
-    if args.year is not None and args.year not in years:
-        return _invalid(f"Für {args.year} gibt es keine Daten. Gültige Jahre: {years[0]}–{years[-1]}.")
-    out = Path(args.out)
-    if out.suffix.lower() != f".{args.format}":
-        return _invalid(f"Die Zieldatei muss zum Format passen und auf .{args.format} enden: {out}")
-    try:
-        data = export_chart(args.kind, table, args.indicator, args.year, area_ids, args.format, args.lang)
-    except (ChromiumMissing, ExportError) as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"Diagramm geschrieben: {out}")
-    return EXIT_OK
-
-
-# --- benchmark ------------------------------------------------------------------------------------
-
-
-def bench_export(runs: int = 5) -> dict:
-    """export_png_ms (warm PNG of the map), report_pdf_s (one Steckbrief), deck_s (the Fokusquartiere deck)."""
-    from indicators.deck import focus_deck      # deck and report build on this module
-    from indicators.report import report_pdf
-
-    table = build()
-    geo = load_geometry("ortsteil")
-    export_chart("map", table, "kinderarmut", None, None, "png", geo=geo)  # warm-up: starts the browser
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        export_chart("map", table, "kinderarmut", None, None, "png", geo=geo)
-        times.append(time.perf_counter() - started)
-    started = time.perf_counter()
-    report_pdf(table, "hamme", geo=geo)
-    report_s = time.perf_counter() - started
-    started = time.perf_counter()
-    focus_deck(table, geo=geo)
-    deck_s = time.perf_counter() - started
-    return {"export_png_ms": round(statistics.median(times) * 1000, 1), "report_pdf_s": round(report_s, 2),
-            "deck_s": round(deck_s, 2)}

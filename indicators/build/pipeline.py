@@ -1,13 +1,21 @@
-"""The pipeline: bundled demo counts + imported counts -> counts for every level -> indicator table."""
+"""The pipeline: bundled demo counts + imported counts -> counts for every level -> indicator table.
+
+It is also where "the data in use" is decided for maps: geometry(level) asks the store for the
+active boundaries, as build() asks it for the imported counts.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import geopandas as gpd
 import pandas as pd
 
 from indicators import store
-from indicators.aggregate import aggregate_all_levels
 from indicators.areas import load_areas
+from indicators.build.aggregate import aggregate_all_levels
 from indicators.catalog import load_catalog
+from indicators.geometry import load_geometry
 from indicators.paths import DEMO_COUNTS_FILE
 from indicators.schema import COUNT_COLUMNS
 
@@ -51,9 +59,14 @@ def ortsteil_counts() -> pd.DataFrame:
 def build(counts: pd.DataFrame | None = None, areas: pd.DataFrame | None = None,
           base_year: int | None = None) -> pd.DataFrame:
     """The indicator table for every area, year and catalog indicator."""
-    from indicators.compute import indicator_table
+    from indicators.build.compute import indicator_table
 
     counts = ortsteil_counts() if counts is None else counts
     areas = load_areas() if areas is None else areas
     all_levels = aggregate_all_levels(counts, areas)
     return indicator_table(all_levels, load_catalog(), areas, base_year)
+
+
+def geometry(level: str = "ortsteil", store_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """The map geometry in use: the store's imported official boundaries, else the schematic map."""
+    return load_geometry(level, store.current_boundaries_file(store_dir))

@@ -20,7 +20,7 @@ import pandas as pd
 
 from indicators.areas import match_names, normalize_name
 from indicators.formats import fmt_number
-from indicators.genesis import decode_bytes, fill_headers, is_zip
+from indicators.load.german import decode_bytes, fill_headers, is_zip
 from indicators.paths import DATA_DIR
 from indicators.schema import COUNT_COLUMNS, FLAG_INCOMPLETE, FLAG_MISSING, FLAG_SUPPRESSED, empty_counts
 
@@ -147,7 +147,11 @@ def parse_month(text: str) -> tuple[int, int] | None:
 
 
 def parse_count(text: str) -> tuple[float, str]:
-    """'1.234' -> 1234.0; '*' -> NaN suppressed; '-' or empty -> NaN missing (never 0)."""
+    """'1.234' -> 1234.0; '*' -> NaN suppressed; '-' or empty -> NaN missing (never 0).
+
+    >>> parse_count("1.234"), parse_count("12,5"), parse_count("*"), parse_count("-")
+    ((1234.0, ''), (12.5, ''), (nan, 'suppressed'), (nan, 'missing'))
+    """
     t = str(text).strip()
     if t == STAR:
         return float("nan"), FLAG_SUPPRESSED
