@@ -18,14 +18,12 @@ from shapely.geometry.polygon import orient
 
 from indicators import paths
 from indicators.areas import area_names, load_areas, ortsteile
+from indicators.schema import LEVEL_ORTSTEIL, LEVEL_STADT, LEVEL_STADTBEZIRK
 
 CRS_WGS84 = "EPSG:4326"
 CRS_UTM32 = "EPSG:25832"  # ETRS89 / UTM 32N: what NRW authorities publish
 KIND_SCHEMATIC = "schematic"
 KIND_OFFICIAL = "official"
-LEVEL_ORTSTEIL = "ortsteil"
-LEVEL_STADTBEZIRK = "stadtbezirk"
-LEVEL_STADT = "stadt"
 GEO_COLUMNS = ["area_id", "name", "geometry", "kind"]
 
 # Plotly draws through d3-geo, whose spherical polygons want the exterior ring clockwise

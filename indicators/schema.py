@@ -6,6 +6,11 @@ import pandas as pd
 
 # counts: one row per area, year and raw variable; value NaN = missing (never 0), flag says why
 COUNT_COLUMNS = ["area_id", "year", "variable", "value", "flag", "source_id"]
+COUNT_KEY = ["area_id", "year", "variable"]  # one value per key; a later source replaces an earlier one
+
+# the area levels, smallest first: Stadtbezirke and the city are aggregated from the Ortsteile
+LEVEL_ORTSTEIL, LEVEL_STADTBEZIRK, LEVEL_STADT = "ortsteil", "stadtbezirk", "stadt"
+LEVELS = (LEVEL_ORTSTEIL, LEVEL_STADTBEZIRK, LEVEL_STADT)
 
 # flags on counts and indicator values
 FLAG_SUPPRESSED = "suppressed"      # cell suppressed by the publisher (e.g. '*', fewer than 3 cases)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.schema import COUNT_COLUMNS, FLAG_INCOMPLETE
+from indicators.schema import COUNT_COLUMNS, COUNT_KEY, FLAG_INCOMPLETE
 
-KEY = ["area_id", "year", "variable"]
+KEY = COUNT_KEY
 
 
 def _joined(ids: pd.Series) -> str:

@@ -17,9 +17,9 @@ from indicators.build.aggregate import aggregate_all_levels
 from indicators.catalog import load_catalog
 from indicators.geometry import load_geometry
 from indicators.paths import DEMO_COUNTS_FILE
-from indicators.schema import COUNT_COLUMNS
+from indicators.schema import COUNT_COLUMNS, COUNT_KEY
 
-KEY = ["area_id", "year", "variable"]
+KEY = COUNT_KEY
 
 
 def load_demo_counts() -> pd.DataFrame:

@@ -34,6 +34,7 @@ from indicators.views import (
     source_titles,
     trend_areas,
 )
+from indicators.words import pick, source_title
 
 FORMATS = ("png", "svg", "pdf")
 KINDS = ("map", "trend", "ranking")
@@ -347,13 +348,12 @@ def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", source
              f"{'Hinweise' if de else 'Caveats'}: {ind.caveats.get(lang) or ind.caveats.get('de', '')}",
              f"{'Datengrundlage' if de else 'Data basis'}: {ind.source.get(lang) or ind.source.get('de', '')}"]
     for brk in ind.series_breaks:
-        label = brk["label"].get(lang) or brk["label"]["de"]
+        label = pick(brk["label"], lang)
         lines.append(f"{'Reihenbruch' if de else 'Series break'} {brk['year']}: {label}")
     lines += ["", f"{SOURCE_WORD[lang][1]}:"]
     for sid in source_ids_of(rows):
         src = sources.get(sid, {})
-        title = src.get("title", sid)
-        title = (title.get(lang) or title.get("de", sid)) if isinstance(title, dict) else str(title)
+        title = source_title(src, sid, lang)
         lines.append(f"- {title}" + (f" ({src['publisher']})" if src.get("publisher") else ""))
         lines.append(f"  {REFERENCE_DATE_WORD[lang].capitalize()}: {fmt_date(src.get('reference_date'), lang)}")
         if src.get("licence"):
@@ -361,7 +361,7 @@ def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", source
         if src.get("url"):
             lines.append(f"  URL: {src['url']}")
         note = src.get("note", {})
-        note = (note.get(lang) or note.get("de", "")) if isinstance(note, dict) else str(note or "")
+        note = pick(note, lang)
         if note:
             lines.append(f"  {note}")
     notes = list(demo_notes(rows, lang))

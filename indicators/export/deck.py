@@ -16,6 +16,7 @@ from indicators import export
 from indicators.areas import area_names, focus_ids
 from indicators.build.pipeline import geometry
 from indicators.catalog import load_catalog
+from indicators.words import pick
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)   # 13.333 × 7.5 in = 16:9
 MARGIN = Inches(0.5)
@@ -215,7 +216,7 @@ def focus_slides(table: pd.DataFrame, lang: str = "de", geo=None) -> list[SlideS
         if not theme.key_indicator:
             continue
         iid = theme.key_indicator
-        labels = {"theme": theme.title.get(lang) or theme.title["de"],
+        labels = {"theme": pick(theme.title, lang),
                   "label": catalog.indicators[iid].label(lang, short=True), "year": year, "first": first,
                   "last": year}
         for kind, title_key, sub_key in (("map", "map", "map_sub"), ("trend", "trend", "trend_sub"),

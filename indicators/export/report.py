@@ -19,6 +19,7 @@ from indicators.load.published import for_area, format_value, load_published, me
 from indicators.store import all_sources
 from indicators.views import is_illustrative, profile, source_ids_of
 from indicators.views.text import profile_summary
+from indicators.words import pick, source_title
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -138,7 +139,7 @@ def key_figure_rows(table: pd.DataFrame, area_id: str, year: int, lang: str = "d
         present = [i for i in inds if i.id in prof.index]
         if not present:
             continue
-        rows.append({"theme": catalog.themes[theme_id].title.get(lang) or catalog.themes[theme_id].title["de"]})
+        rows.append({"theme": pick(catalog.themes[theme_id].title, lang)})
         for ind in present:
             r = prof.loc[ind.id]
             rate = ind.is_rate
@@ -169,10 +170,6 @@ def published_rows(area_id: str, lang: str = "de") -> list[dict]:
              "source_id": r.source_id} for r in frame.itertuples()]
 
 
-def source_title(source: dict, source_id: str, lang: str = "de") -> str:
-    """The title of a source in the chosen language (its id when unknown)."""
-    title = source.get("title", source_id)
-    return (title.get(lang) or title.get("de", source_id)) if isinstance(title, dict) else str(title)
 
 
 def source_entry(source_id: str, sources: dict, lang: str = "de") -> str:
@@ -195,7 +192,7 @@ def series_break_notes(indicator_ids, lang: str = "de") -> list[str]:
     for iid in indicator_ids:
         ind = catalog.indicators[iid]
         for brk in ind.series_breaks:
-            label = brk["label"].get(lang) or brk["label"]["de"]
+            label = pick(brk["label"], lang)
             grouped.setdefault((brk["year"], label), []).append(ind.label(lang, short=True))
     return [TEXT[lang]["break"].format(year=y, label=lbl, indicators=", ".join(names))
             for (y, lbl), names in sorted(grouped.items())]
@@ -467,7 +464,7 @@ def _sources(pdf: FPDF, value_sources: list[str], refs: dict[str, int], sources:
     pdf.set_text_color(40, 40, 40)
     for sid in value_sources:
         note = sources.get(sid, {}).get("note", {})
-        note = (note.get(lang) or note.get("de", "")) if isinstance(note, dict) else str(note or "")
+        note = pick(note, lang)
         pdf.multi_cell(0, 3.3, f"{words['values_from']}: {source_entry(sid, sources, lang)}."
                        + (f" {note}" if note else ""), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(0.6)

@@ -26,6 +26,7 @@ from indicators.areas import CITY_ID, area_names, parent_of
 from indicators.catalog import Indicator, load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_pp, fmt_value
 from indicators.views import classify
+from indicators.words import pick
 
 # --- offline plotly --------------------------------------------------------------------------
 # The geo choropleth fetches a world topojson from a CDN even with our own GeoJSON; an empty
@@ -141,7 +142,7 @@ def apply_offline_defaults() -> None:
 def word(key: str, lang: str) -> str:
     """A UI word in the chosen language (German when missing)."""
     entry = WORDS[key]
-    return entry.get(lang) or entry["de"]
+    return pick(entry, lang)
 
 
 def esc(text) -> str:
@@ -178,7 +179,7 @@ def variable_label(variable_id: str | None, lang: str) -> str:
     if not variable_id:
         return ""
     var = load_catalog().variables.get(variable_id)
-    return (var.title.get(lang) or var.title["de"]) if var else variable_id
+    return pick(var.title, lang) if var else variable_id
 
 
 def value_axis_title(ind: Indicator, lang: str) -> str:
@@ -570,7 +571,7 @@ def source_name(source_id, source_url, lang: str = "de") -> str:
     src = load_sources().get(str(source_id), {}) if source_id else {}
     title = src.get("title")
     if isinstance(title, dict):
-        return title.get(lang) or title.get("de", "")
+        return pick(title, lang)
     if title:
         return str(title)
     host = urlparse(str(source_url or "")).netloc
@@ -622,7 +623,7 @@ def _series_break_shapes(fig: go.Figure, ind: Indicator, years: list[int], lang:
         if not years or not (min(years) < year <= max(years)):
             continue
         label = brk.get("label", {})
-        text = label.get(lang) or label.get("de", "") if isinstance(label, dict) else str(label)
+        text = pick(label, lang) if isinstance(label, dict) else str(label)
         x = year - 0.5
         fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper",
                       line={"color": BREAK_LINE_COLOR, "width": 1.5 * LINE_SCALE[large_text], "dash": "dot"})
@@ -1021,7 +1022,7 @@ def figure_notes(table_slice: pd.DataFrame, geo_kind: str | None = None, lang: s
 def export_subtitle(indicator_id: str, year: int | None = None, lang: str = "de") -> str:
     """The indicator's definition and the year(s) shown."""
     ind = indicator(indicator_id)
-    definition = ind.definition.get(lang) or ind.definition.get("de", "")
+    definition = pick(ind.definition, lang)
     return f"{definition} – {year}" if year is not None else definition
 
 
@@ -1062,7 +1063,7 @@ def source_line(table_slice: pd.DataFrame, indicator_id: str | None = None, lang
     line = f"{word('sources' if len(parts) > 1 else 'source', lang)}: " + "; ".join(parts) if parts else ""
     if indicator_id:
         basis = indicator(indicator_id).source
-        basis_text = basis.get(lang) or basis.get("de", "") if isinstance(basis, dict) else str(basis or "")
+        basis_text = pick(basis, lang) if isinstance(basis, dict) else str(basis or "")
         if basis_text:
             line += (" · " if line else "") + ("Datengrundlage: " if lang == "de" else "Data basis: ") + basis_text
     return line

@@ -16,6 +16,7 @@ from indicators import figures, views
 from indicators.areas import CITY_ID, focus_ids
 from indicators.catalog import Catalog
 from indicators.views import classify
+from indicators.words import pick
 
 KINDS = ("map", "trend", "ranking")
 METHOD = classify.DEFAULT_METHOD
@@ -59,7 +60,7 @@ def sequence(catalog: Catalog) -> list[Step]:
         if not theme.key_indicator or theme.key_indicator not in catalog.indicators:
             continue
         for kind in KINDS:
-            titles = {lang: KIND_TITLES[kind][lang].format(theme=theme.title.get(lang) or theme.title["de"])
+            titles = {lang: KIND_TITLES[kind][lang].format(theme=pick(theme.title, lang))
                       for lang in ("de", "en")}
             steps.append(Step(theme.id, theme.key_indicator, kind, titles["de"], titles["en"]))
     return steps

@@ -25,6 +25,7 @@ from indicators.figures import (  # one look
 )
 from indicators.formats import MISSING_TEXT, fmt_number, fmt_pp, fmt_value
 from indicators.views import ruhr as rv
+from indicators.words import pick
 
 BOCHUM_COLOR = FOCUS_COLOR        # Okabe-Ito vermilion, the project's focus colour
 OTHER_BAR_COLOR = OTHER_COLOR     # the other Kreise in the ranking, as the other Ortsteile elsewhere
@@ -68,7 +69,7 @@ WORDS = {
 def word(key: str, lang: str) -> str:
     """A figure word in the chosen language (German when missing)."""
     entry = WORDS[key]
-    return entry.get(lang) or entry["de"]
+    return pick(entry, lang)
 
 
 def _none_if_nan(x):
@@ -232,7 +233,7 @@ def trend_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de",
             # inside the plot, right of the line: above it sits the legend
             fig.add_annotation(x=x_break, y=0.02, yref="paper", yanchor="bottom", xanchor="left", xshift=4,
                                showarrow=False, bgcolor="rgba(255,255,255,0.85)",
-                               text=esc(label.get(lang) or label["de"]), font={"size": FONT_SIZE[large_text] - 2,
+                               text=esc(pick(label, lang)), font={"size": FONT_SIZE[large_text] - 2,
                                                                                 "color": BREAK_LINE_COLOR})
     subtitle = word("trend_sub" if measure.is_rate else "trend_sub_count", lang)
     if len(years) == 1:

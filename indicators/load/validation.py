@@ -13,6 +13,7 @@ import pandas as pd
 from indicators.areas import area_names, candidates, load_areas
 from indicators.catalog import Catalog, load_catalog
 from indicators.formats import fmt_number
+from indicators.schema import COUNT_KEY
 
 SEVERITY_ERROR = "error"
 SEVERITY_WARNING = "warning"
@@ -32,7 +33,7 @@ EXTRA_PARTS = (
 )
 # role -> column of the counts table, used when the caller does not name the file's columns
 DEFAULT_COLUMNS = {"area": "area_id", "year": "year", "variable": "variable", "value": "value"}
-KEY_COLUMNS = ["area_id", "year", "variable"]
+KEY_COLUMNS = COUNT_KEY
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ from indicators.load.intake import source_problems as _source_problems
 from indicators.load.sniff import GEOJSON_TYPE, ZIP_BOUNDARY_MEMBERS, detect_format
 from indicators.load.validation import Problem
 from indicators.paths import store_dir
-from indicators.schema import COUNT_COLUMNS, empty_counts
+from indicators.schema import COUNT_COLUMNS, COUNT_KEY, empty_counts
 
 LOG = logging.getLogger(__name__)
 MAX_META_CHARS = 500                    # per field of the user's source description
@@ -78,7 +78,7 @@ COUNTS_FILE = "counts.parquet"
 SOURCES_FILE = "sources.json"
 BOUNDARIES_FILE = "boundaries.geojson"
 MANIFEST_FILE = "manifest.json"
-KEY = ["area_id", "year", "variable"]
+KEY = COUNT_KEY
 SOURCE_FIELDS = ("title", "publisher", "reference_date", "licence", "url")
 SOURCE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 

@@ -28,6 +28,7 @@ from indicators.load.ruhr import (
     ruhr_meta,
 )
 from indicators.views import DISPLAY_HEADERS as BOCHUM_HEADERS
+from indicators.words import pick
 
 BOCHUM_ID = BOCHUM_AREA_ID
 NRW_ID = "ags_05"
@@ -159,7 +160,7 @@ class RuhrMeasure:
 
     def label(self, lang: str = "de", short: bool = False) -> str:
         texts = self.short_title if short else self.title
-        return texts.get(lang) or texts["de"]
+        return pick(texts, lang)
 
 
 def ruhr_area_frame() -> pd.DataFrame:
@@ -310,7 +311,7 @@ def _indicator_measure(ind, counts, catalog, mapping, bochum_years) -> RuhrMeasu
         if ind.is_rate:
             num_years, den_years = _variable_years(counts, ind.numerator), _variable_years(counts, ind.denominator)
             if num_years != den_years:
-                title = {v: catalog.variables[v].title.get(lang) or catalog.variables[v].title["de"] for v in variables}
+                title = {v: pick(catalog.variables[v].title, lang) for v in variables}
                 items.append(TEXT["years_limited"][lang].format(
                     num=title[ind.numerator], num_years=year_span(num_years), den=title[ind.denominator],
                     den_years=year_span(den_years), years=year_span(bochum_years)))

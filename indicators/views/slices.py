@@ -11,6 +11,7 @@ import pandas as pd
 from indicators.areas import CITY_ID, area_names, load_areas, parent_of
 from indicators.catalog import load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_number, fmt_value
+from indicators.words import LEVEL_WORDS, pick, source_title  # noqa: F401 - LEVEL_WORDS is read as views.LEVEL_WORDS
 
 MODES = ("absolute", "indexed", "gap")
 KINDS = ("ortsteil", "stadtbezirk", "stadt")
@@ -24,11 +25,6 @@ FLAG_WORDS = {
     "estimated": {"de": "geschätzt", "en": "estimated"},
     "incomplete": {"de": "unvollständig", "en": "incomplete"},
     "zero_denominator": {"de": "Nenner 0", "en": "zero denominator"},
-}
-LEVEL_WORDS = {
-    "ortsteil": {"de": "Ortsteil", "en": "District"},
-    "stadtbezirk": {"de": "Stadtbezirk", "en": "Borough"},
-    "stadt": {"de": "Stadt", "en": "City"},
 }
 DISPLAY_HEADERS = {
     "name": {"de": "Gebiet", "en": "Area"},
@@ -224,8 +220,7 @@ def source_titles(source_ids: str, lang: str = "de", sources: dict | None = None
     sources = load_sources() if sources is None else sources
     titles = []
     for sid in [s for s in str(source_ids or "").split(";") if s]:
-        title = sources.get(sid, {}).get("title", sid)
-        titles.append(title.get(lang) or title.get("de", sid) if isinstance(title, dict) else str(title))
+        titles.append(source_title(sources.get(sid), sid, lang))
     return "; ".join(titles)
 
 
