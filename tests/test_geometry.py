@@ -327,7 +327,7 @@ def test_zip_with_too_many_members_is_refused():
 
 def test_zip_too_large_when_unpacked_is_refused(monkeypatch):
     assert boundaries.MAX_UNCOMPRESSED_BYTES == 500 * 1024 * 1024  # the same limit as the store
-    monkeypatch.setattr(geo, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)  # small limit, small test file
+    monkeypatch.setattr(boundaries, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)  # small limit, small test file
     result = boundaries.load_boundaries(_zip({"a.shp": b"\0" * (3 * 1024 * 1024)}), "gross.zip")
     assert _messages(result) == ["gross.zip: entpackt wäre die ZIP-Datei 3 MB groß, erlaubt sind 2 MB. "
                                  "Bitte nur die Ortsteil-Ebene packen."]
