@@ -12,6 +12,10 @@ from indicators.areas import CITY_ID, area_names, load_areas, parent_of
 from indicators.catalog import load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_number, fmt_value
 
+# Until views.py becomes views/__init__.py (docs LAYOUT), new view modules live in the folder
+# indicators/views/; this makes `indicators.views.<module>` importable meanwhile. Drop it then.
+__path__ = [str(__import__("pathlib").Path(__file__).with_suffix(""))]
+
 MODES = ("absolute", "indexed", "gap")
 KINDS = ("ortsteil", "stadtbezirk", "stadt")
 INDEX_BASE = 100.0
