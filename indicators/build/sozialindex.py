@@ -99,14 +99,14 @@ def is_borderline(si: float, di: float, width: float = 0.05) -> bool:
             or any(abs(di - c) < width for c in DYNAMICS_BOUNDS))
 
 
-def _standardise(frame: pd.DataFrame, signs: pd.Series, names: dict[str, str], year: int) -> pd.DataFrame:
+def _standardise(values: np.ndarray, signs: np.ndarray, names: list[str], year: int) -> np.ndarray:
     """σ·(x − mean)/SD per column over the rows given (ddof = 0); refuses a column with SD 0."""
-    sd = frame.std(ddof=0)
-    for col in frame.columns:
-        if not sd[col] > 0:
-            raise IndexNotComputable(f"Index {year} nicht berechenbar: „{names.get(col, col)}“ ist in allen "
+    sd = values.std(axis=0, ddof=0)
+    for k, name in enumerate(names):
+        if not sd[k] > 0:
+            raise IndexNotComputable(f"Index {year} nicht berechenbar: „{name}“ ist in allen "
                                      "gültigen Ortsteilen gleich.")
-    return (frame - frame.mean()) / sd * signs
+    return (values - values.mean(axis=0)) / sd * signs
 
 
 def compute_index(x0: pd.DataFrame, x1: pd.DataFrame, population: pd.Series, polarity: dict[str, str],
@@ -117,68 +117,69 @@ def compute_index(x0: pd.DataFrame, x1: pd.DataFrame, population: pd.Series, pol
     NaN in x0/x1 marks an unusable value. Columns and order follow METHODS.md §1.3 „Output“.
     """
     config = config or IndexConfig()
-    names = short_titles or {}
+    titles = short_titles or {}
     cols = list(x0.columns)
-    for col in cols:
+    names = [titles.get(c, c) for c in cols]
+    for col, name in zip(cols, names):
         if polarity.get(col) == "neutral":
-            raise IndexNotComputable(f"„{names.get(col, col)}“ hat keine Wertungsrichtung und kann nicht "
-                                     "in den Index eingehen.")
+            raise IndexNotComputable(f"„{name}“ hat keine Wertungsrichtung und kann nicht in den Index eingehen.")
     areas = x0.index
-    x1 = x1.reindex(index=areas, columns=cols)
-    pop = population.reindex(areas)
-    reason = pd.Series("", index=areas, dtype=object)
-    complete = x0.notna().all(axis=1) & x1.notna().all(axis=1)
-    reason[pop.notna() & (pop < config.min_population)] = REASON_POPULATION.format(min=f"{config.min_population:g}")
-    reason[(reason == "") & areas.isin(list(config.outliers))] = REASON_OUTLIER
-    reason[(reason == "") & ~(complete & pop.notna())] = REASON_MISSING
+    a0 = x0.to_numpy(dtype=float)
+    a1 = x1.reindex(index=areas, columns=cols).to_numpy(dtype=float)
+    pop = population.reindex(areas).to_numpy(dtype=float)
+    complete = np.isfinite(a0).all(axis=1) & np.isfinite(a1).all(axis=1) & np.isfinite(pop)
+    small = np.isfinite(pop) & (pop < config.min_population)
+    outlier = np.isin(np.asarray(areas, dtype=object), list(config.outliers))
+    reason = np.where(small, REASON_POPULATION.format(min=f"{config.min_population:g}"),
+                      np.where(outlier, REASON_OUTLIER, np.where(~complete, REASON_MISSING, ""))).astype(object)
     valid = reason == ""
     n = int(valid.sum())
     if n < config.min_valid_areas:
         raise IndexNotComputable(f"Index {year} nicht berechenbar: nur {n} gültige Ortsteile "
                                  f"(mindestens {config.min_valid_areas}).")
-    signs = pd.Series([-1.0 if polarity.get(c) == "higher_is_better" else 1.0 for c in cols], index=cols)
-    d = x0 - x1
-    z = _standardise(x0[valid], signs, names, year)
-    dz = _standardise(d[valid], signs, names, year)
+    signs = np.array([-1.0 if polarity.get(c) == "higher_is_better" else 1.0 for c in cols])
+    d = a0 - a1
+    nan_rows = np.full((len(areas), len(cols)), np.nan)
+    z, dz = nan_rows.copy(), nan_rows.copy()
+    z[valid] = _standardise(a0[valid], signs, names, year)
+    dz[valid] = _standardise(d[valid], signs, names, year)
     ss, ds = z.sum(axis=1), dz.sum(axis=1)
-    sums = pd.DataFrame({"status_sum": ss, "dynamics_sum": ds})
-    index = _standardise(sums, pd.Series(1.0, index=sums.columns),
-                         {"status_sum": "Statussumme", "dynamics_sum": "Dynamiksumme"}, year)
-    out = pd.DataFrame(index=areas)
-    out.index.name = "area_id"
-    out["year"] = int(year)
-    for col in cols:
-        out[f"z_{col}"] = z[col]
-        out[f"dz_{col}"] = dz[col]
-        out[f"d_{col}"] = d[col].where(valid)
-    out["status_sum"] = ss
-    out["status_index"] = index["status_sum"]
-    out["dynamics_sum"] = ds
-    out["dynamics_index"] = index["dynamics_sum"]
-    st = [status_class(v) if np.isfinite(v) else ("", np.nan) for v in out["status_index"]]
-    dy = [dynamics_class(v) if np.isfinite(v) else ("", "") for v in out["dynamics_index"]]
-    out["status_class"] = [c for c, _ in st]
-    out["status_code"] = pd.array([k for _, k in st], dtype="Int64")
-    out["dynamics_class"] = [c for c, _ in dy]
-    out["dynamics_code"] = [k for _, k in dy]
-    out["gesamt"] = [f"{s}{k}" if c else "" for (c, s), (_, k) in zip(st, dy)]
-    out["grenzfall"] = [bool(ok) and is_borderline(a, b, config.borderline)
-                        for ok, a, b in zip(valid, out["status_index"], out["dynamics_index"])]
-    out["excluded"] = reason
-    order = (["year"] + [f"z_{c}" for c in cols] + [f"dz_{c}" for c in cols] + [f"d_{c}" for c in cols]
-             + ["status_sum", "status_index", "status_class", "status_code", "dynamics_sum", "dynamics_index",
-                "dynamics_class", "dynamics_code", "gesamt", "grenzfall", "excluded"])
-    return out[order].reset_index()
+    si, di = np.full(len(areas), np.nan), np.full(len(areas), np.nan)
+    sums = _standardise(np.column_stack([ss[valid], ds[valid]]), np.ones(2), ["Statussumme", "Dynamiksumme"], year)
+    si[valid], di[valid] = sums[:, 0], sums[:, 1]
+    st = [status_class(v) if ok else ("", None) for ok, v in zip(valid, si)]
+    dy = [dynamics_class(v) if ok else ("", "") for ok, v in zip(valid, di)]
+    out = {"area_id": np.asarray(areas, dtype=object), "year": np.full(len(areas), int(year))}
+    out.update({f"z_{c}": z[:, k] for k, c in enumerate(cols)})
+    out.update({f"dz_{c}": dz[:, k] for k, c in enumerate(cols)})
+    out.update({f"d_{c}": np.where(valid, d[:, k], np.nan) for k, c in enumerate(cols)})
+    out.update({
+        "status_sum": ss, "status_index": si,
+        "status_class": [c for c, _ in st], "status_code": pd.array([k for _, k in st], dtype="Int64"),
+        "dynamics_sum": ds, "dynamics_index": di,
+        "dynamics_class": [c for c, _ in dy], "dynamics_code": [k for _, k in dy],
+        "gesamt": [f"{s}{k}" if c else "" for (c, s), (_, k) in zip(st, dy)],
+        "grenzfall": [bool(ok) and is_borderline(a, b, config.borderline) for ok, a, b in zip(valid, si, di)],
+        "excluded": reason,
+    })
+    return pd.DataFrame(out)
 
 
-def _values(table: pd.DataFrame, year: int, indicators) -> pd.DataFrame:
-    """Ortsteil × indicator values of one year; NaN where the flag makes a value unusable."""
-    rows = table[(table["year"] == year) & (table["level"] == ORTSTEIL_LEVEL)
-                 & table["indicator_id"].isin(list(indicators))]
-    values = rows["value"].where(rows["flag"].fillna("").isin(USABLE_FLAGS))
-    wide = pd.Series(values.to_numpy(), index=pd.MultiIndex.from_arrays(
-        [rows["area_id"], rows["indicator_id"]])).unstack()
-    return wide.reindex(columns=list(indicators))
+def _panel(table: pd.DataFrame, indicators) -> dict[int, pd.DataFrame]:
+    """year -> Ortsteil × indicator values (NaN where the flag makes a value unusable), in one pass."""
+    rows = table[table["level"].eq(ORTSTEIL_LEVEL) & table["indicator_id"].isin(list(indicators))]
+    values = rows["value"].to_numpy(dtype=float)
+    values = np.where(rows["flag"].fillna("").isin(USABLE_FLAGS).to_numpy(), values, np.nan)
+    a_code, area_ids = pd.factorize(rows["area_id"].to_numpy(dtype=object))
+    i_code = pd.Index(list(indicators)).get_indexer(rows["indicator_id"].to_numpy(dtype=object))
+    years = rows["year"].to_numpy(dtype=int)
+    panel = {}
+    for y in np.unique(years):
+        grid = np.full((len(area_ids), len(indicators)), np.nan)
+        m = years == y
+        grid[a_code[m], i_code[m]] = values[m]
+        panel[int(y)] = pd.DataFrame(grid, index=pd.Index(area_ids, name="area_id"), columns=list(indicators))
+    return panel
 
 
 def index_years(table: pd.DataFrame, config: IndexConfig | None = None) -> list[int]:
@@ -189,7 +190,7 @@ def index_years(table: pd.DataFrame, config: IndexConfig | None = None) -> list[
 
 
 def index_for_year(table: pd.DataFrame, year: int, config: IndexConfig | None = None,
-                   catalog: Catalog | None = None) -> pd.DataFrame:
+                   catalog: Catalog | None = None, panel: dict | None = None) -> pd.DataFrame:
     """The index table of one year from the indicator table (every Ortsteil, excluded ones with a reason)."""
     config = config or load_index_config()
     catalog = catalog or load_catalog()
@@ -198,22 +199,24 @@ def index_for_year(table: pd.DataFrame, year: int, config: IndexConfig | None = 
         raise IndexNotComputable(f"Unbekannter Index-Indikator „{unknown[0]}“ (siehe data/catalog.yaml, "
                                  "Abschnitt sozialindex).")
     inds = [catalog.indicators[i] for i in config.indicators]
-    polarity = {i.id: i.polarity for i in inds}
-    names = {i.id: i.label("de", short=True) for i in inds}
-    x0 = _values(table, year, config.indicators)
-    x1 = _values(table, year - config.delta_years, config.indicators)
-    pop = _values(table, year, [config.population_indicator])[config.population_indicator]
-    return compute_index(x0, x1, pop, polarity, names, year, config)
+    needed = list(config.indicators) + [config.population_indicator]
+    panel = panel if panel is not None else _panel(table[table["year"].isin([year, year - config.delta_years])], needed)
+    empty = pd.DataFrame(np.nan, index=pd.Index([], name="area_id"), columns=needed)
+    now, before = panel.get(year, empty), panel.get(year - config.delta_years, empty)
+    return compute_index(now[list(config.indicators)], before[list(config.indicators)],
+                         now[config.population_indicator], {i.id: i.polarity for i in inds},
+                         {i.id: i.label("de", short=True) for i in inds}, year, config)
 
 
 def index_all_years(table: pd.DataFrame, config: IndexConfig | None = None,
                     catalog: Catalog | None = None) -> tuple[pd.DataFrame, dict[int, str]]:
     """Index rows of every computable year, and the German refusal message of every other year."""
     config = config or load_index_config()
+    panel = _panel(table, list(config.indicators) + [config.population_indicator])
     parts, refused = [], {}
     for year in index_years(table, config):
         try:
-            parts.append(index_for_year(table, year, config, catalog))
+            parts.append(index_for_year(table, year, config, catalog, panel))
         except IndexNotComputable as exc:
             refused[year] = str(exc)
     return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), refused
