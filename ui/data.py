@@ -187,3 +187,16 @@ def _index_map(version: str, year: int, indicators: tuple, mode: str, focus: tup
 def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple):
     """The index map of one year and mode (cached; pages must not modify it)."""
     return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _peer_values(version: str, year: int):
+    from indicators.areas import ortsteile
+    from indicators.views.peers import peer_variables
+
+    return peer_variables(pipeline.ortsteil_counts(), year, ortsteile()["area_id"].tolist())
+
+
+def peer_values(year: int):
+    """The peer finder's population-structure variables per Ortsteil for one year (cached per data version)."""
+    return _peer_values(data_version(), int(year))

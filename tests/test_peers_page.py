@@ -1,0 +1,33 @@
+"""AppTest: the Steckbrief lists the 5 most similar Ortsteile, and a click opens a peer's Steckbrief."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from indicators.areas import ortsteile
+from indicators.pipeline import ortsteil_counts
+from indicators.views.peers import find_peers, peer_variables
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def test_steckbrief_shows_five_peers_and_opens_one():
+    expected = find_peers(peer_variables(ortsteil_counts(), 2024, ortsteile()["area_id"].tolist()), "hamme")["peers"]
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.query_params["gebiet"] = "hamme"
+    at.query_params["jahr"] = "2024"
+    at.run()
+    at.switch_page("pages/steckbrief.py").run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Die 5 ähnlichsten Ortsteile (Bevölkerungsstruktur 2024)" for h in at.subheader)
+    buttons = [b for b in at.button if b.key and b.key.startswith("peer_")]
+    assert [b.key for b in buttons] == [f"peer_{a}" for a in expected["area_id"]]
+    assert len(buttons) == 5
+    text = " ".join(m.value for m in at.markdown)
+    assert text.count("größter Unterschied bei") == 5 and "Abstand " in text
+    assert any("Über Ursachen sagt das nichts." in c.value for c in at.caption)
+    first = expected["area_id"].iloc[0]
+    buttons[0].click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value.endswith(at.selectbox(key="steckbrief_gebiet").format_func(first))
+    assert at.selectbox(key="steckbrief_gebiet").value == first
