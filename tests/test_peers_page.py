@@ -31,3 +31,29 @@ def test_steckbrief_shows_five_peers_and_opens_one():
     assert not at.exception, at.exception
     assert at.title[0].value.endswith(at.selectbox(key="steckbrief_gebiet").format_func(first))
     assert at.selectbox(key="steckbrief_gebiet").value == first
+
+
+def test_vergleich_words_match_the_codes_in_the_table():
+    from indicators.build.compare import COMPARE_WORDS
+    from indicators.pipeline import build
+
+    table = build()
+    rows = table[(table.indicator_id == "langzeitarbeitslosenanteil") & (table.year == 2024) & (table.level == "ortsteil")]
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.query_params["ind"] = "langzeitarbeitslosenanteil"
+    at.query_params["jahr"] = "2024"
+    at.run()
+    at.switch_page("pages/vergleich.py").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    names = dict(zip(ortsteile()["name"], ortsteile()["area_id"]))
+    codes = dict(zip(rows["area_id"], rows["compare_city"]))
+    assert len(shown) == 30
+    for name, words in zip(shown["Ortsteil"], shown["Vergleich"]):
+        assert words == COMPARE_WORDS[codes[names[name]]]
+    assert any("Verfahren wie PHE Fingertips" in c.value for c in at.caption)
+    at.radio(key="basis").set_value("rest").run()
+    rest = dict(zip(rows["area_id"], rows["compare_rest"]))
+    shown = at.dataframe[0].value
+    for name, words in zip(shown["Ortsteil"], shown["Vergleich"]):
+        assert words == COMPARE_WORDS[rest[names[name]]].replace("Bochum", "der Rest der Stadt")
