@@ -7,7 +7,7 @@ import streamlit as st
 from indicators import figures, published, report, text, views
 from indicators.areas import area_names, focus_ids, ortsteile, parent_of
 from indicators.formats import fmt_date, fmt_number
-from indicators.views import peers
+from indicators.views import peers, sentences
 from ui import data, url
 from ui.components import chart, demo_banner, export_available, source_caption, indicator_downloads, view
 from ui.i18n import t
@@ -67,6 +67,15 @@ rows = table[(table["area_id"] == area_id) & (table["year"] == v.year)]
 st.dataframe(views.display_table(rows, v.lang), hide_index=True, width="stretch")
 indicator_downloads(rows, catalog.indicators, f"steckbrief_{area_id}_{v.year}", v.lang, key="steckbrief_dl")
 
+
+# the template sentences of METHODS.md §4 (German, as the method's words): count, interval-based
+# comparison, change and trend of each theme's key indicator
+st.subheader("Statistisch eingeordnet: die Schlüsselindikatoren")
+for theme in catalog.themes.values():
+    if theme.key_indicator:
+        key_ind = catalog.indicators[theme.key_indicator]
+        st.markdown(f"**{key_ind.label('de', short=True)}:** "
+                    + " ".join(sentences.indicator_summary(table, area_id, names[area_id], v.year, key_ind)))
 
 
 def _open_profile(peer_id: str) -> None:

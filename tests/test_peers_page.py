@@ -25,6 +25,8 @@ def test_steckbrief_shows_five_peers_and_opens_one():
     assert len(buttons) == 5
     text = " ".join(m.value for m in at.markdown)
     assert text.count("größter Unterschied bei") == 5 and "Abstand " in text
+    assert "Hamme 2024: 863 von 2.210 Kindern unter 15 Jahren leben in SGB-II-Bedarfsgemeinschaften (39,0 %). " \
+           "Das ist deutlich höher als in Bochum insgesamt (26,8 %)." in text
     assert any("Über Ursachen sagt das nichts." in c.value for c in at.caption)
     first = expected["area_id"].iloc[0]
     buttons[0].click().run()

@@ -116,3 +116,26 @@ def test_cli_index_writes_the_table(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "indicators", "index", "--year", "2013"],
                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Für 2013 gibt es keinen Index" in bad.stderr
+
+
+def test_indicator_summary_uses_the_codes_of_the_table(table):
+    from indicators.catalog import load_catalog
+    from indicators.views import sentences
+
+    ind = load_catalog().indicators["kinderarmut"]
+    row = _row(table, "hamme", 2024, "kinderarmut")
+    city = _row(table, "bochum", 2024, "kinderarmut")
+    before = _row(table, "hamme", 2022, "kinderarmut")
+    texts = sentences.indicator_summary(table, "hamme", "Hamme", 2024, ind)
+    assert texts[0] == sentences.value_sentence("Hamme", 2024, ind, row.numerator, row.denominator, row.value)
+    assert texts[1] == sentences.city_sentence(row.compare_city, city.value, ind)
+    assert texts[2] == sentences.change_sentence(2022, before.value, row.change_pp, row.change_class, ind)
+    assert texts[3] == sentences.trend_sentence(2024, row.trend_class, "higher_is_worse",
+                                                "über den Reihenbruch 2023 hinweg")
+    assert texts[0].startswith("Hamme 2024: ") and "von" in texts[0] and len(texts) == 4
+    assert all(sentences.word_count(t) <= sentences.MAX_WORDS for t in texts)
+    counts = ortsteil_counts()
+    mask = (counts.area_id == "hamme") & (counts.year == 2024) & (counts.variable == "sgb2_kinder_u15")
+    counts.loc[mask, ["value", "flag"]] = [np.nan, "suppressed"]
+    assert sentences.indicator_summary(build(counts), "hamme", "Hamme", 2024, ind) == [
+        "Hamme 2024: Wert geheim (Datenschutz)."]

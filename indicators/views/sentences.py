@@ -112,3 +112,29 @@ def map_extremes(high_name: str, high_value: str, low_name: str, low_value: str,
     """The sentence maps add to their alt text (values already formatted)."""
     return (f"Höchster Wert: {high_name} ({high_value}). Niedrigster Wert: {low_name} ({low_value}). "
             f"Bochum insgesamt: {city_value}.")
+
+
+def indicator_summary(table, area_id: str, area_name: str, year: int, indicator, city_id: str = "bochum",
+                      change_years: int = 2) -> list[str]:
+    """T1–T6 for one indicator, area and year from the indicator table's statistics columns."""
+    def row(area, y):
+        rows = table[(table["area_id"] == area) & (table["year"] == y) & (table["indicator_id"] == indicator.id)]
+        return rows.iloc[0] if len(rows) else None
+
+    now = row(area_id, year)
+    if now is None or now["flag"] not in ("", "estimated"):
+        return [missing_sentence(area_name, year, now is not None and now["flag"] == "suppressed")]
+    out = [value_sentence(area_name, year, indicator, now["numerator"], now["denominator"], now["value"])]
+    city = row(city_id, year)
+    if area_id != city_id and city is not None:
+        out.append(city_sentence(now["compare_city"], city["value"], indicator))
+    before = row(area_id, year - change_years)
+    if before is not None and before["flag"] in ("", "estimated"):
+        out.append(change_sentence(year - change_years, before["value"], now["change_pp"], now["change_class"],
+                                   indicator))
+    if now["trend_class"] != cmp.NICHT_BERECHENBAR:
+        note = cmp.break_note(indicator.series_breaks, year - 4, year)
+        out.append(trend_sentence(year, now["trend_class"], indicator.polarity, note))
+    if bool(now["small_count"]):
+        out.append(small_count_sentence())
+    return out
