@@ -33,6 +33,15 @@ def bench_build() -> dict:
     return {"build_s": round(median_seconds(build), 3)}
 
 
+def bench_index() -> dict:
+    """index_s: the Sozialindex of every year with data at t0 and t0 − 2, from a built table."""
+    from indicators.build.pipeline import build
+    from indicators.build.sozialindex import index_all_years
+
+    table = build()
+    return {"index_s": round(median_seconds(lambda: index_all_years(table)), 3)}
+
+
 def bench_import() -> dict:
     """import_rows, import_s, import_peak_mb: 3.5 million rows, in a process of its own."""
     from benchmarks.scale import write_long_csv
@@ -106,7 +115,7 @@ def bench_genesis() -> dict:
             "genesis_values": int(result.n_values)}
 
 
-BENCHMARKS = {"build": bench_build, "import": bench_import, "pages": bench_pages, "map": bench_map,
+BENCHMARKS = {"build": bench_build, "index": bench_index, "import": bench_import, "pages": bench_pages, "map": bench_map,
               "browser": bench_browser, "export": bench_export, "genesis": bench_genesis}
 
 

@@ -41,6 +41,8 @@ class Indicator:
     caveats: dict
     source: dict
     series_breaks: tuple[dict, ...] = field(default=())
+    sentence: dict = field(default_factory=dict)   # {'de': '{num} von {den} …'} for generated summaries
+    interval: str = ""                              # 'poisson' for rates whose numerator is not in the denominator
 
     @property
     def is_rate(self) -> bool:
@@ -98,6 +100,8 @@ def _indicator(iid: str, entry: dict) -> Indicator:
         caveats=entry.get("caveats", {}),
         source=entry.get("source", {}),
         series_breaks=tuple(entry.get("series_breaks", [])),
+        sentence=entry.get("sentence", {}),
+        interval=entry.get("interval", "") or "",
     )
 
 

@@ -1,4 +1,4 @@
-"""Command line: python -m indicators build | validate | import | areas | versions | restore | fetch | export | report | deck.
+"""Command line: python -m indicators build | index | validate | import | areas | versions | restore | fetch | export | report | deck.
 
 Every argparse parser and every main_* lives here, so the stages below never import the command
 line. The stages are imported inside the commands: `python -m indicators areas` should not pay for
@@ -61,6 +61,35 @@ def cmd_build(args) -> int:
           f"{table['indicator_id'].nunique()} Indikatoren · Jahre {table['year'].min()}–{table['year'].max()}")
     print(f"  fehlende Werte: {fmt_number(int(table['value'].isna().sum()))} · "
           f"Demodaten-Anteil: {fmt_number(demo_share, 1)} %")
+    return EXIT_OK
+
+
+def cmd_index(args) -> int:
+    """Compute the Sozialindex (Methode MSS Berlin) of one year and write it as CSV or Parquet."""
+    from indicators.build.pipeline import build
+    from indicators.build.sozialindex import IndexNotComputable, index_for_year, index_years
+
+    table = build()
+    years = index_years(table)
+    if args.year not in years:
+        print(f"Fehler: Für {args.year} gibt es keinen Index (Daten für {args.year} und {args.year - 2} nötig; "
+              f"möglich: {years[0]}–{years[-1]}).", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        index = index_for_year(table, args.year)
+    except IndexNotComputable as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    out = Path(args.out or f"build/sozialindex_{args.year}.csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".parquet":
+        index.to_parquet(out, index=False)
+    else:
+        index.to_csv(out, index=False, encoding="utf-8")
+    groups = index.loc[index["excluded"] == "", "gesamt"].value_counts()
+    print(f"Sozialindex {args.year} (Methode MSS Berlin) geschrieben: {out}")
+    print(f"  {fmt_number(len(index))} Ortsteile · nicht berechnet: {fmt_number(int((index['excluded'] != '').sum()))} · "
+          "Gruppen: " + ", ".join(f"{g} {fmt_number(int(n))}" for g, n in sorted(groups.items())))
     return EXIT_OK
 
 
@@ -146,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="Indikatortabelle berechnen und als Parquet schreiben")
     p.add_argument("--out", default="build/indikatoren.parquet", help="Zieldatei (Parquet)")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("index", help="Sozialindex (Methode MSS Berlin) eines Jahres schreiben (CSV oder Parquet)")
+    p.add_argument("--year", type=int, required=True, help="Berichtsjahr t0")
+    p.add_argument("--out", help="Zieldatei (.csv oder .parquet; Standard build/sozialindex_JAHR.csv)")
+    p.set_defaults(func=cmd_index)
     p = sub.add_parser("validate", help="Zähltabelle oder Grenzdatei prüfen (Exit 0 gültig, 2 ungültig)")
     p.add_argument("file")
     p.set_defaults(func=cmd_validate)

@@ -85,6 +85,18 @@ for theme_id, inds in catalog.indicators_by_theme().items():
                 f"- **{TEXT['caveats'][v.lang]}:** {ind.caveats.get(v.lang, '–')}\n"
                 f"- **{TEXT['origin'][v.lang]}:** {ind.source.get(v.lang, '–')}")
 
+# METHODS.md §2.3: what the comparison with Bochum can and cannot say (German, like the method's words)
+with st.expander("Intervalle und Vergleiche mit Bochum"):
+    st.markdown(
+        "- Anteile erhalten ein Wilson-Intervall (95 % und 99,8 %); bei weniger als 10 Fällen oder einem Nenner "
+        "unter 100 steht der Hinweis „geringe Fallzahl – mit Vorsicht interpretieren“.\n"
+        "- Vergleich mit Bochum insgesamt über Konfidenzintervalle (95 % und 99,8 %), Verfahren wie PHE Fingertips.\n"
+        "- Der Ortsteil ist selbst Teil der Stadt, mit der er verglichen wird.\n"
+        "- Bei 30 Ortsteilen unterscheiden sich allein durch Zufall etwa 1,5 bei 95 % von Bochum "
+        "(etwa 0,06 bei 99,8 %).\n"
+        "- Veränderungen über zwei Jahre: Newcombe-Intervall; weil dieselben Menschen in beiden Jahren gezählt "
+        "werden, ist es vorsichtig (eher zu breit).")
+
 st.subheader(TEXT["sources"][v.lang])
 for source_id, src in data.all_sources().items():
     url = src.get("url")

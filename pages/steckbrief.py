@@ -9,7 +9,7 @@ from indicators.areas import area_names, focus_ids, ortsteile, parent_of
 from indicators.export import report
 from indicators.formats import fmt_date, fmt_number
 from indicators.load import published
-from indicators.views import text
+from indicators.views import peers, sentences, text
 from ui import data, url
 from ui.components import chart, demo_banner, export_available, indicator_downloads, source_caption, view
 from ui.i18n import t
@@ -68,6 +68,45 @@ chart(figures.profile_bars_figure(profile, v.lang), key="profile_bars")
 rows = table[(table["area_id"] == area_id) & (table["year"] == v.year)]
 st.dataframe(views.display_table(rows, v.lang), hide_index=True, width="stretch")
 indicator_downloads(rows, catalog.indicators, f"steckbrief_{area_id}_{v.year}", v.lang, key="steckbrief_dl")
+
+
+# the template sentences of METHODS.md §4 (German, as the method's words): count, interval-based
+# comparison, change and trend of each theme's key indicator
+st.subheader("Statistisch eingeordnet: die Schlüsselindikatoren")
+for theme in catalog.themes.values():
+    if theme.key_indicator:
+        key_ind = catalog.indicators[theme.key_indicator]
+        st.markdown(f"**{key_ind.label('de', short=True)}:** "
+                    + " ".join(sentences.indicator_summary(table, area_id, names[area_id], v.year, key_ind)))
+
+
+def _open_profile(peer_id: str) -> None:
+    """A peer's button opens that Ortsteil's Steckbrief (the shared choice every page reads)."""
+    st.session_state["gebiet"] = peer_id
+
+
+def peers_section(area: str, year: int) -> None:
+    """„Die 5 ähnlichsten Ortsteile“ by population structure (METHODS.md §3), German only like the method."""
+    found = peers.find_peers(data.peer_values(year), area)
+    st.subheader(peers.heading(year))
+    labels = peers.DEFAULT_VARIABLES
+    if found["peers"].empty:
+        st.caption(found["note"])
+        return
+    for row in found["peers"].itertuples(index=False):
+        cols = st.columns([1.4, 3.6, 1])
+        cols[0].button(f"{row.rank}. {names[row.area_id]}", key=f"peer_{row.area_id}", on_click=_open_profile,
+                       args=(row.area_id,), help="Steckbrief dieses Ortsteils öffnen")
+        cols[1].markdown(f"{peers.row_text(labels[row.similar_by], labels[row.differs_by])} · "
+                         f"Abstand {fmt_number(row.distance, 2)}")
+        badge_text = peers.badge(row.stabil)
+        if badge_text:
+            cols[2].markdown(f"**{badge_text}**")
+    st.caption(peers.fixed_note([labels[k] for k in found["variables"]])
+               + (" " + found["note"] if found["note"] else ""))
+
+
+peers_section(area_id, v.year)
 
 st.subheader(TEXT["trends"][v.lang])
 key_ids = [th.key_indicator for th in catalog.themes.values() if th.key_indicator]

@@ -4,6 +4,7 @@ import streamlit as st
 
 from indicators import figures, views
 from indicators.areas import focus_ids
+from indicators.views import comparison
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, indicator_downloads, source_caption, view
 from ui.i18n import t
@@ -31,6 +32,17 @@ demo_banner(shown, v.lang)
 st.subheader(TEXT["ranking"][v.lang])
 chart(data.figure("ranking_figure", v.indicator, v.year, tuple(focus_ids()), v.lang), key="ranking")
 export_menu("ranking", v.indicator, v.year, focus_ids(), v.lang, key="ranking_export")
+
+if ind.is_rate:
+    # the comparison words come only from the codes in the indicator table (METHODS.md §2.3)
+    st.subheader("Vergleich mit Bochum (Konfidenzintervalle)")
+    url.init("basis", "city", comparison.BASES)
+    basis = st.radio("Verglichen mit", list(comparison.BASES), format_func=comparison.BASES.get, key="basis",
+                     horizontal=True)
+    url.publish("basis", basis)
+    compared = comparison.comparison_table(views.indicator_slice(table, v.indicator, v.year, "ortsteil"), ind, basis)
+    st.dataframe(compared.drop(columns="code"), hide_index=True, width="stretch")
+    st.caption(comparison.METHOD_LABELS[basis])
 
 if ind.is_rate:
     st.subheader(TEXT["groups"][v.lang])

@@ -144,3 +144,17 @@ def export_menu(kind: str, indicator_id: str, year: int | None, ortsteile, lang:
                                         map_options=options),
             f"quartiersmonitor_{indicator_id}_{year or 'alle_jahre'}.zip", export.MEDIA_TYPES["zip"],
             key=f"{key}_zip", on_click="ignore")
+
+
+def figure_export_menu(fig, basename: str, lang: str, key: str) -> None:
+    """The export menu for a figure built on the page itself (PNG/SVG/PDF, made only on click)."""
+    from indicators import export
+
+    with st.popover(EXPORT_TEXT["menu"][lang]):
+        st.caption(EXPORT_TEXT["help"][lang])
+        if not export_available(lang):
+            return
+        for fmt in ("png", "svg", "pdf"):
+            st.download_button(EXPORT_TEXT["image"][lang].format(fmt=fmt.upper()),
+                               lambda fmt=fmt: export.render(fig, fmt), f"{basename}.{fmt}",
+                               export.MEDIA_TYPES[fmt], key=f"{key}_{fmt}", on_click="ignore")

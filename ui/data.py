@@ -159,3 +159,47 @@ def upload_problems(content: bytes, name: str, **options) -> list:
     from indicators import store
 
     return store.validate_file(content, name, **options)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _index(version: str, year: int, indicators: tuple):
+    from indicators.build.sozialindex import IndexNotComputable, index_for_year, load_index_config
+
+    try:
+        return index_for_year(_table(version), year, load_index_config().with_indicators(indicators)), ""
+    except IndexNotComputable as exc:
+        return None, str(exc)
+
+
+def sozialindex(year: int, indicators: tuple | None = None):
+    """(index table, '') of one year, or (None, German reason); indicators default to the catalog's configuration."""
+    from indicators.build.sozialindex import load_index_config
+
+    return _index(data_version(), int(year), tuple(indicators or load_index_config().indicators))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _index_map(version: str, year: int, indicators: tuple, mode: str, focus: tuple):
+    from indicators import figures
+
+    index, _ = _index(version, year, indicators)
+    demo = bool(_table(version)["is_demo"].any())
+    return figures.index_map_figure(index, geometry("ortsteil"), year, mode=mode, focus_ids=focus, demo=demo)
+
+
+def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple):
+    """The index map of one year and mode (cached; pages must not modify it)."""
+    return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _peer_values(version: str, year: int):
+    from indicators.areas import ortsteile
+    from indicators.views.peers import peer_variables
+
+    return peer_variables(pipeline.ortsteil_counts(), year, ortsteile()["area_id"].tolist())
+
+
+def peer_values(year: int):
+    """The peer finder's population-structure variables per Ortsteil for one year (cached per data version)."""
+    return _peer_values(data_version(), int(year))

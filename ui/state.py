@@ -20,6 +20,7 @@ PAGES = [
     ("pages/trends.py", "page_trends", "📈", "trends"),
     ("pages/vergleich.py", "page_compare", "📊", "vergleich"),
     ("pages/steckbrief.py", "page_profile", "📄", "steckbrief"),
+    ("pages/sozialindex.py", "page_index", "🧭", "sozialindex"),
     ("pages/ruhr.py", "page_ruhr", "🏙️", "ruhr"),
     ("pages/daten.py", "page_data", "🗂️", "daten"),
     ("pages/importieren.py", "page_import", "📥", "importieren"),

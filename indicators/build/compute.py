@@ -119,4 +119,6 @@ def indicator_table(counts_all_levels: pd.DataFrame, catalog: Catalog, areas: pd
     rates = {i.id for i in catalog.indicators.values() if i.is_rate}
     table = _add_references(table, areas, rates)
     table["change_since_base"] = change_since(table, base_year)
-    return table[INDICATOR_COLUMNS]
+    # intervals, comparisons, change and trend (METHODS.md §2)
+    from indicators.build.statistics import STATISTICS_COLUMNS, add_statistics
+    return add_statistics(table[INDICATOR_COLUMNS], catalog)[INDICATOR_COLUMNS + STATISTICS_COLUMNS]

@@ -1,0 +1,46 @@
+"""The comparison table for people (METHODS.md §2.3): count beside the rate, the interval, and the
+words of the comparison code — never a judgement derived from the raw gap."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.areas import area_names
+from indicators.build import compare as cmp
+from indicators.build.intervals import SMALL_COUNT_TEXT
+from indicators.formats import fmt_number, fmt_value
+
+BASES = {"city": "Bochum insgesamt", "rest": "Rest der Stadt"}
+METHOD_LABELS = {"city": cmp.CITY_METHOD_LABEL, "rest": cmp.REST_METHOD_LABEL}
+CODE_COLUMN = {"city": "compare_city", "rest": "compare_rest"}
+
+
+def compare_words(code: str, basis: str = "city") -> str:
+    """The UI words of a §2.3 code against Bochum or against the rest of the city."""
+    words = cmp.COMPARE_WORDS.get(code, cmp.COMPARE_WORDS[cmp.NICHT_VERGLICHEN])
+    return words.replace("Bochum", "der Rest der Stadt") if basis == "rest" else words
+
+
+def interval_text(low, high, indicator) -> str:
+    """„6,6 – 12,1 %“ (or „–“ without an interval)."""
+    if pd.isna(low) or pd.isna(high):
+        return "–"
+    return f"{fmt_number(low, indicator.decimals)} – {fmt_value(high, indicator.unit, indicator.decimals)}"
+
+
+def comparison_table(rows: pd.DataFrame, indicator, basis: str = "city") -> pd.DataFrame:
+    """One row per area of an indicator slice, ordered by value (highest first), German columns."""
+    names = area_names()
+    rows = rows.sort_values("value", ascending=False, na_position="last")
+    code_col = CODE_COLUMN[basis]
+    return pd.DataFrame({
+        "Ortsteil": [names.get(a, a) for a in rows["area_id"]],
+        "Wert": [fmt_value(x, indicator.unit, indicator.decimals) for x in rows["value"]],
+        "Fälle": [f"{fmt_number(x)} von {fmt_number(n)}" if pd.notna(x) and pd.notna(n) else "–"
+                  for x, n in zip(rows["numerator"], rows["denominator"])],
+        "95-%-Intervall": [interval_text(lo, hi, indicator) for lo, hi in zip(rows["ci95_low"], rows["ci95_high"])],
+        "Vergleich": [compare_words(c, basis) for c in rows[code_col]],
+        "Bewertung": [cmp.evaluation(c, indicator.polarity) for c in rows[code_col]],
+        "Hinweis": [SMALL_COUNT_TEXT if s else "" for s in rows["small_count"]],
+        "code": rows[code_col].to_numpy(),
+    })
