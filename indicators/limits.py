@@ -22,3 +22,7 @@ MAX_XLSX_CELLS = 1_000_000               # openpyxl reads ~30,000 cells/s: a ful
 MAX_PARQUET_UNCOMPRESSED_BYTES = 500 * MB   # sum of the column chunks' uncompressed sizes (footer)
 MAX_VERTICES_PER_POLYGON = 200_000       # vertices of one boundary geometry
 MAX_VERTICES_TOTAL = 2_000_000           # vertices of all boundaries in one file
+
+# Fetching from GENESIS and CKAN (indicators/fetch.py).
+FETCH_DEADLINE_SECONDS = 300             # one whole fetch, retries and job polling included
+MAX_ERROR_BODY_BYTES = 64 * 1024         # what is read of a 4xx reply (only its status matters)

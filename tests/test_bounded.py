@@ -7,7 +7,6 @@ parse sandbox, so the child's peak memory (RSS) is measured, not guessed.
 import io
 import json
 import sqlite3
-import struct
 import time
 import zipfile
 import zlib
@@ -22,31 +21,14 @@ from indicators.limits import MB
 from indicators.load import bounded
 from indicators.load.sandbox import run_limited
 
+try:
+    from tests.hostile_files import deflate_bomb, zip_with
+except ImportError:  # tests/ on sys.path instead of the project root
+    from hostile_files import deflate_bomb, zip_with
+
 # one check may use at most this much memory in its child (libraries ~150 MB included)
 PEAK_RSS_BOUND = 400 * MB
 SECONDS_BOUND = 30
-
-
-def deflate_bomb(n_mb: int) -> tuple[bytes, int]:
-    """A raw deflate stream of n_mb MB of CSV-like text, built from one flushed block repeated."""
-    block = b"1;2\n" * (MB // 4)
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    piece = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
-    crc = 0
-    for _ in range(n_mb):
-        crc = zlib.crc32(block, crc)
-    return piece * n_mb + b"\x03\x00", crc                   # final empty fixed block
-
-
-def zip_with(name: str, payload: bytes, crc: int, size: int, method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    """A one-member ZIP written by hand (zipfile would have to compress the whole payload)."""
-    name_b = name.encode()
-    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0, crc, len(payload),
-                        size, len(name_b), 0) + name_b
-    central = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, method, 0, 0, crc,
-                          len(payload), size, len(name_b), 0, 0, 0, 0, 0, 0) + name_b
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(payload), 0)
-    return local + payload + central + end
 
 
 @pytest.fixture(scope="module")
