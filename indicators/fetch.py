@@ -28,6 +28,7 @@ from indicators.genesis import GenesisResult, decode_bytes, is_zip, read_genesis
 from indicators.limits import FETCH_DEADLINE_SECONDS, MAX_DECOMPRESSED_BYTES, MAX_ERROR_BODY_BYTES
 from indicators.load.bounded import BoundError, read_member
 from indicators.paths import store_dir
+from indicators.safe_text import terminal_text
 
 GENESIS_BASE_URLS = {
     "regionalstatistik": "https://www.regionalstatistik.de/genesisws",
@@ -587,7 +588,7 @@ def main_fetch(argv: list[str]) -> int:
         else:
             result = fetch_ckan(args.dataset, args.portal)
     except FetchError as exc:
-        print(exc.message)
+        print(terminal_text(exc.message))
         return exc.exit_code
     except ValueError as exc:  # a reader that cannot read what was delivered
         print(f"Die geladene Datei lässt sich nicht lesen: {exc}")
@@ -596,8 +597,8 @@ def main_fetch(argv: list[str]) -> int:
         print(f"Der Abruf ist fehlgeschlagen (technischer Hinweis: {type(exc).__name__}). Bitte die Adresse "
               "und die Verbindung prüfen und erneut versuchen.")
         return EXIT_NETWORK
-    for message in result.messages:
-        print(message)
+    for message in result.messages:          # may quote a remote portal's titles: no terminal escapes
+        print(terminal_text(message))
     for parsed in result.results:
         if isinstance(parsed, GenesisResult):
             print(f"{len(parsed.tidy):n} Werte gelesen, {len(parsed.counts):n} Katalogwerte, "

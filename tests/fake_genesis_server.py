@@ -240,6 +240,9 @@ class Handler(BaseHTTPRequestHandler):
         elif dataset == "sehr-gross":
             resources = [{"name": "Groß", "format": "BIN", "url": f"{base}/files/big.bin"},
                          {"name": "Beschreibung", "format": "TXT", "url": f"{base}/files/readme.txt"}]
+        elif dataset == "bunt":                # a portal title with terminal escape sequences
+            return self._json({"success": True, "result": {"name": dataset, "title": "Bunt\x1b[2J\x1b]0;owned\x07",
+                                                           "license_id": "cc-by", "resources": []}})
         else:
             return self._json({"success": False, "error": {"message": "Nicht gefunden", "__type": "Not Found Error"}},
                               404)

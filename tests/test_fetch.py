@@ -400,3 +400,11 @@ def test_a_non_http_port_and_a_corrupt_zip_end_in_german_not_a_traceback(server,
     assert code == 3
     assert (f"Die Antwort für Tabelle {fake.TABLE_OK} ist ein beschädigtes ZIP-Archiv. Bitte später erneut "
             "versuchen.") in capsys.readouterr().out
+
+
+def test_remote_titles_are_printed_without_terminal_escapes(server, capsys, monkeypatch):
+    monkeypatch.setattr(fetch, "_store_importer", lambda: None)
+    assert main_fetch(["ckan", "--dataset", "bunt", "--portal", server.root_url]) == 3   # no resources
+    printed = capsys.readouterr().out
+    assert "Datensatz 'Bunt', Lizenz: cc-by." in printed
+    assert "\x1b" not in printed and "\x07" not in printed
