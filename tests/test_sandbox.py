@@ -81,3 +81,14 @@ def test_a_data_frame_comes_back_and_ordinary_errors_are_raised_unchanged():
     with pytest.raises(SandboxError) as info:
         call_limited(time.sleep, 60, filename="x.csv", wall_seconds=1)
     assert info.value.problem.file == "x.csv"
+
+
+def test_peak_memory_is_the_childs_own_not_the_parents():
+    ballast = bytearray(600 * MB)                  # a large parent (a long-running server, a test session)
+    ballast[::4096] = b"\1" * len(ballast[::4096])
+    outcome = run_limited(small_table, 10)
+    assert outcome.ok
+    assert 20 * MB < outcome.peak_rss_bytes < 400 * MB
+    outcome = run_limited(allocate_touched, 512 * MB)
+    assert outcome.value == 8 and 512 * MB < outcome.peak_rss_bytes < 512 * MB + 400 * MB
+    del ballast

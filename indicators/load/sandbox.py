@@ -8,6 +8,10 @@ wall-clock deadline and reads the child's peak memory from ``os.wait4``.
 
 The function and its arguments travel by pickle (so the function must be importable by name, like
 ``indicators.loaders.read_table``); the result comes back by pickle, which carries DataFrames.
+
+Peak memory is the child's own high-water mark (VmHWM): reported by the child when it finishes and
+sampled by the parent while it runs (for a child that gets killed). ``os.wait4``'s ru_maxrss is not
+used: Linux counts the forked copy of the parent in it, before the fresh interpreter starts.
 """
 
 from __future__ import annotations
@@ -64,15 +68,20 @@ class SandboxError(Exception):
         self.problem = outcome.problem
 
 
-def _address_space() -> int:
-    """Bytes of address space this process has mapped (VmSize), 0 where /proc is missing."""
+def _status_bytes(field: str, pid: int | str = "self") -> int:
+    """A size from /proc/<pid>/status (VmSize, VmHWM …) in bytes, 0 where it cannot be read."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
-    except OSError:
+    except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def _address_space() -> int:
+    """Bytes of address space this process has mapped (VmSize)."""
+    return _status_bytes("VmSize")
 
 
 def _limit(kind: int, value: int) -> None:
@@ -97,12 +106,13 @@ def child_main(task_path: str, answer_path: str) -> None:
         answer = ("memory", None)
     except BaseException as exc:       # noqa: BLE001 - every failure is reported to the parent
         answer = ("raised", exc)
+    peak = _status_bytes("VmHWM")
     try:
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((*answer, peak), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        data = pickle.dumps(("memory", None))
+        data = pickle.dumps(("memory", None, peak))
     except Exception as exc:           # noqa: BLE001 - an unpicklable exception or value
-        data = pickle.dumps(("raised", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        data = pickle.dumps(("raised", RuntimeError(f"{type(exc).__name__}: {exc}"), peak))
     with open(answer_path, "wb") as handle:
         handle.write(data)
 
@@ -159,8 +169,9 @@ def run_limited(func, *args, filename: str = "", memory_bytes: int = MAX_PARSE_M
                "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         proc = subprocess.Popen([sys.executable, "-c", CHILD_CODE, str(task), str(answer)],
                                 env=env, stdin=subprocess.DEVNULL, close_fds=True)
-        timed_out = False
+        timed_out, peak = False, 0
         while True:
+            peak = max(peak, _status_bytes("VmHWM", proc.pid))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -172,11 +183,11 @@ def run_limited(func, *args, filename: str = "", memory_bytes: int = MAX_PARSE_M
             time.sleep(POLL_SECONDS)
         proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here, not by Popen
         seconds = time.monotonic() - started
-        peak = usage.ru_maxrss * 1024                          # Linux reports KiB
         if timed_out:
             reason = REASON_TIME
         elif status == 0 and answer.exists():
-            kind, value = pickle.loads(answer.read_bytes())
+            kind, value, reported = pickle.loads(answer.read_bytes())
+            peak = max(peak, reported)
             if kind == "ok":
                 return Outcome(value=value, peak_rss_bytes=peak, seconds=seconds)
             if kind == "raised":
