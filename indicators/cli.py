@@ -8,11 +8,14 @@ plotly, kaleido, fpdf and python-pptx.
 from __future__ import annotations
 
 import argparse
+import datetime
+import http.client
 import re
 import sys
 from pathlib import Path
 
 from indicators.formats import fmt_number
+from indicators.safe_text import terminal_text
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_NETWORK = 0, 1, 2, 3
 LANGS = ("de", "en")
@@ -27,6 +30,7 @@ ARGPARSE_GERMAN = [
     (r"argument (\S+): expected one argument", r"Angabe \1: erwartet einen Wert"),
     (r"one of the arguments (.+) is required", r"Eine dieser Angaben ist nötig: \1"),
     (r"argument (\S+): not allowed with argument (\S+)", r"Angabe \1 geht nicht zusammen mit \2"),
+    (r"argument (\S+): (.+)", r"Angabe \1: \2"),   # our own type checks, already German
 ]
 
 
@@ -93,9 +97,31 @@ def cmd_index(args) -> int:
     return EXIT_OK
 
 
+def reference_date(text: str) -> str:
+    """--reference-date: a real calendar date JJJJ-MM-TT, not after today."""
+    try:
+        day = datetime.date.fromisoformat(text.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise argparse.ArgumentTypeError(f"„{terminal_text(text)}“ ist kein Datum der Form JJJJ-MM-TT "
+                                         "(z. B. 2024-12-31)")
+    if day > datetime.date.today():
+        raise argparse.ArgumentTypeError(f"Der Stichtag {day.isoformat()} liegt in der Zukunft")
+    return day.isoformat()
+
+
+def version_name(text: str) -> str:
+    """restore's argument: a version number (e.g. 3 or 0003) or 'demo'."""
+    if text.strip() == "demo" or re.fullmatch(r"[0-9]{1,9}", text.strip()):
+        return text.strip()
+    raise argparse.ArgumentTypeError(f"„{terminal_text(text)}“ ist keine Versionsnummer; erlaubt sind Ziffern "
+                                     "(z. B. 3 oder 0003) oder „demo“ (siehe „python -m indicators versions“)")
+
+
 def _print_problems(problems) -> None:
     for problem in problems:
-        print(str(problem))
+        print(terminal_text(problem))
 
 
 def cmd_validate(args) -> int:
@@ -128,7 +154,7 @@ def cmd_import(args) -> int:
                               "reference_date": args.reference_date, "licence": args.licence}.items() if v}
     result = import_file(path, path.name, meta or None)
     _print_problems(result.problems)
-    print(result.message)
+    print(terminal_text(result.message))
     return EXIT_OK if result.ok else EXIT_INVALID
 
 
@@ -151,7 +177,8 @@ def cmd_versions(args) -> int:
     if not versions:
         print("Noch keine Importe – es werden die gebündelten Demodaten verwendet.")
     for v in versions:
-        print(f"{'*' if v['active'] else ' '} {v['version']}  {v['created']}  {v['file']}  {v.get('description', '')}")
+        print(terminal_text(f"{'*' if v['active'] else ' '} {v['version']}  {v['created']}  {v['file']}  "
+                            f"{v.get('description', '')}"))
     return EXIT_OK
 
 
@@ -162,7 +189,7 @@ def cmd_restore(args) -> int:
     try:
         restore(args.version)
     except (KeyError, ValueError) as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
+        print(terminal_text(f"Fehler: {exc}"), file=sys.stderr)
         return EXIT_INVALID
     print(f"Aktive Version: {args.version}")
     return EXIT_OK
@@ -186,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--title", help="Titel der Quelle")
     p.add_argument("--publisher", help="Herausgeber")
-    p.add_argument("--reference-date", help="Stichtag (JJJJ-MM-TT)")
+    p.add_argument("--reference-date", type=reference_date, help="Stichtag (JJJJ-MM-TT)")
     p.add_argument("--licence", help="Lizenz")
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("areas", help="Gebiete mit IDs, Namen und Ebenen auflisten")
@@ -194,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("versions", help="Versionen des Datenspeichers auflisten")
     p.set_defaults(func=cmd_versions)
     p = sub.add_parser("restore", help="Frühere Version (oder 'demo') wiederherstellen")
-    p.add_argument("version")
+    p.add_argument("version", type=version_name)
     p.set_defaults(func=cmd_restore)
     return parser
 
@@ -452,13 +479,17 @@ def main_fetch(argv: list[str]) -> int:
         else:
             result = fetch_ckan(args.dataset, args.portal)
     except FetchError as exc:
-        print(exc.message)
+        print(terminal_text(exc.message))
         return exc.exit_code
     except ValueError as exc:  # a reader that cannot read what was delivered
-        print(f"Die geladene Datei lässt sich nicht lesen: {exc}")
+        print(f"Die geladene Datei lässt sich nicht lesen: {terminal_text(str(exc))}")
         return EXIT_INVALID
-    for message in result.messages:
-        print(message)
+    except (OSError, http.client.HTTPException) as exc:  # no traceback for a broken connection or disk
+        print(f"Der Abruf ist fehlgeschlagen (technischer Hinweis: {type(exc).__name__}). Bitte die Adresse "
+              "und die Verbindung prüfen und erneut versuchen.")
+        return EXIT_NETWORK
+    for message in result.messages:          # may quote a remote portal's titles: no terminal escapes
+        print(terminal_text(message))
     for parsed in result.results:
         if isinstance(parsed, GenesisResult):
             print(f"{len(parsed.tidy):n} Werte gelesen, {len(parsed.counts):n} Katalogwerte, "

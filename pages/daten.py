@@ -1,11 +1,10 @@
 """Daten & Methoden: the indicator table with filters and downloads; definitions, formulas, sources."""
 
-import html
-
 import streamlit as st
 
 from indicators import views
 from indicators.areas import area_names
+from indicators.safe_text import markdown_text
 from ui import data
 from ui.components import demo_banner, indicator_downloads, metadata_for, source_text, table_downloads, view
 from ui.i18n import t
@@ -100,5 +99,7 @@ with st.expander("Intervalle und Vergleiche mit Bochum"):
 st.subheader(TEXT["sources"][v.lang])
 for source_id, src in data.all_sources().items():
     url = src.get("url")
-    line = html.escape(source_text(source_id, v.lang))
-    st.markdown(f"- `{source_id}` ({src.get('kind', '')}): {line}" + (f" – [{url}]({url})" if url else ""))
+    # every part may come from an import form or a remote portal: plain text, the address not a live link
+    line = markdown_text(source_text(source_id, v.lang))
+    st.markdown(f"- {markdown_text(source_id)} ({markdown_text(src.get('kind', ''))}): {line}"
+                + (f" – {markdown_text(url)}" if url else ""))

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import threading
+import time
 import urllib.parse
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+try:
+    from tests.hostile_files import zip_bomb
+except ImportError:  # tests/ on sys.path instead of the project root
+    from hostile_files import zip_bomb
 
 USERNAME = "testuser"
 PASSWORD = "s3cret-PASS-word"
@@ -29,6 +36,7 @@ DEFAULT_MODES = {TABLE_OK: "zip", TABLE_CODE22: "code22", TABLE_BIG: "big", TABL
                  TABLE_FORBIDDEN: "forbidden", TABLE_FLAKY: "flaky"}
 DOWNLOADABLE = {TABLE_OK, TABLE_FORBIDDEN}
 JOB_SUFFIX = "_123456789"
+DRIP_INTERVAL_S = 0.2
 
 FFCSV_HEADER = ("statistics_code;statistics_label;time_code;time_label;time;"
                 "1_variable_code;1_variable_label;1_variable_attribute_code;1_variable_attribute_label;"
@@ -161,6 +169,33 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(status(104, "Es gibt keine Objekte zum angegebenen Selektionskriterium."))
         if mode == "forbidden":
             return self._json(status(15, "Sie besitzen keine Berechtigung für diesen Service."))
+        # hostile replies (issue 10)
+        if mode == "bomb":                     # 620 KB that unpack to 600 MB
+            return self._send(200, zip_bomb(f"{name}_flat.csv", 600), "application/zip")
+        if mode == "corrupt_zip":
+            return self._send(200, b"PK\x03\x04" + b"\x00kaputt" * 50, "application/zip")
+        if mode == "short":                    # the connection ends before Content-Length is reached
+            body = zipped(f"{name}_flat.csv", alo_ffcsv())
+            return self._send(200, body, "application/zip", {"Content-Length": len(body) + 5000})
+        if mode == "drip":                     # one byte per DRIP_INTERVAL_S, forever
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                while not self.server.stopping.is_set():
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(DRIP_INTERVAL_S)
+            except OSError:
+                pass
+            return None
+        if mode == "redirect":                 # to another origin (FakeServer.redirect_to)
+            self.send_response(302)
+            self.send_header("Location", self.server.redirect_to)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         if mode == "flaky":
             self.server.flaky_calls += 1
             if self.server.flaky_calls == 1:
@@ -188,6 +223,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, b'{"type": "FeatureCollection", "features": []}', "application/geo+json")
         if parts.path == "/files/readme.txt":
             return self._send(200, b"Stadtbezirke Bochum", "text/plain")
+        if parts.path == "/files/huge-error":   # a 4xx page of 5 MB
+            return self._send(404, b"e" * (5 * 1024 * 1024), "text/plain")
         if parts.path == "/files/big.bin":
             return self._send(200, b"x" * 2048, "application/octet-stream")
         return self._send(404, b"not found", "text/plain")
@@ -203,6 +240,9 @@ class Handler(BaseHTTPRequestHandler):
         elif dataset == "sehr-gross":
             resources = [{"name": "Groß", "format": "BIN", "url": f"{base}/files/big.bin"},
                          {"name": "Beschreibung", "format": "TXT", "url": f"{base}/files/readme.txt"}]
+        elif dataset == "bunt":                # a portal title with terminal escape sequences
+            return self._json({"success": True, "result": {"name": dataset, "title": "Bunt\x1b[2J\x1b]0;owned\x07",
+                                                           "license_id": "cc-by", "resources": []}})
         else:
             return self._json({"success": False, "error": {"message": "Nicht gefunden", "__type": "Not Found Error"}},
                               404)
@@ -222,6 +262,8 @@ class FakeServer(ThreadingHTTPServer):
         self.flaky_calls = 0
         self.job_name = ""
         self.modes: dict[str, str] = {}
+        self.redirect_to = ""
+        self.stopping = threading.Event()
         self.root_url = f"http://127.0.0.1:{self.server_address[1]}"
         self.base_url = self.root_url + PREFIX
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
@@ -232,6 +274,40 @@ class FakeServer(ThreadingHTTPServer):
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stopping.set()
         self.shutdown()
         self.server_close()
+        self._thread.join(timeout=5)
+
+
+class NotHttpServer:
+    """A service on 127.0.0.1 that speaks something else (an SSH banner), for the 'non-HTTP port' case."""
+
+    def __init__(self):
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(8)
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}/genesisws"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(65536)           # the request, so the client is not cut off mid-send
+                    conn.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
+                except OSError:
+                    pass
+
+    def __enter__(self) -> NotHttpServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._socket.close()
         self._thread.join(timeout=5)

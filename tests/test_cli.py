@@ -96,3 +96,29 @@ def test_argparse_messages_are_german():
     result = run_cli("fetch", "genesis")
     assert result.returncode == 2
     assert "Diese Angaben fehlen: --table, --regions, --from, --to" in result.stderr
+
+
+def test_reference_date_and_version_are_checked_in_german(tmp_path):
+    env = store_env(tmp_path)
+    good = PROJECT_DIR / "data" / "examples" / "import_beispiel.csv"
+    for bad, reason in (("31.12.2024", "„31.12.2024“ ist kein Datum der Form JJJJ-MM-TT (z. B. 2024-12-31)"),
+                        ("2024-02-30", "„2024-02-30“ ist kein Datum der Form JJJJ-MM-TT (z. B. 2024-12-31)"),
+                        ("2999-01-01", "Der Stichtag 2999-01-01 liegt in der Zukunft")):
+        result = run_cli("import", str(good), "--reference-date", bad, env=env)
+        assert result.returncode == 2
+        assert f"Fehler: Angabe --reference-date: {reason}\n" in result.stderr
+    assert not (tmp_path / "store").exists()                  # nothing was imported
+    result = run_cli("restore", "²", env=env)
+    assert result.returncode == 2
+    assert ("Fehler: Angabe version: „²“ ist keine Versionsnummer; erlaubt sind Ziffern (z. B. 3 oder 0003) "
+            "oder „demo“ (siehe „python -m indicators versions“)\n") in result.stderr
+    assert "Traceback" not in result.stderr and "invalid literal" not in result.stderr
+
+
+def test_terminal_escapes_from_file_cells_are_not_printed(tmp_path):
+    path = tmp_path / "bunt.csv"
+    path.write_bytes(b"Ortsteil;Jahr;Merkmal;Wert\nHamme;2024;arbeitslose;5\x1b[2J\x1b]0:owned\x07\n")
+    result = run_cli("validate", str(path), env=store_env(tmp_path))
+    assert result.returncode == 2
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Spalte 'Wert': Der Wert '5' ist keine Zahl." in result.stdout

@@ -7,6 +7,7 @@ import io
 import struct
 import threading
 import zipfile
+from collections import Counter
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -72,10 +73,26 @@ def pdf_text(data: bytes) -> str:
 # --- images ----------------------------------------------------------------------------------------
 
 
+def colour_pixels(data: bytes) -> Counter:
+    """How many pixels of the PNG have each '#rrggbb' colour."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    return Counter({"#{:02x}{:02x}{:02x}".format(*rgb): n for n, rgb in image.getcolors(maxcolors=1 << 24)})
+
+
 def test_png_has_signature_and_twice_the_layout_size(table, geo):
     fig = export.annotated_figure("map", table, "kinderarmut", 2024, None, "de", geo)
     data = export.export_chart("map", table, "kinderarmut", 2024, None, "png", geo=geo)
     assert png_size(data) == (2400, 2 * int(fig.layout.height))
+    # the content: every class colour of the map fills areas (a blank or wrongly coloured map fails)
+    pixels = colour_pixels(data)
+    classes = sorted(set(fig.data[0].z))                     # 0..4; the scale starts with 'keine Daten' grey
+    colours = [fig.data[0].colorscale[2 * (z + 1)][1] for z in classes]
+    assert len(colours) == 5 and len(set(colours)) == 5
+    for colour in colours:
+        assert pixels[colour] > 2000, (colour, pixels[colour])
+    assert pixels["#ffffff"] < 0.9 * sum(pixels.values())
 
 
 def test_svg_carries_title_subtitle_legend_source_and_notes(table, geo):

@@ -181,7 +181,7 @@ def test_offline_dns_error(monkeypatch, credentials, tmp_path):
     def no_dns(*args, **kwargs):
         raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", no_dns)
+    monkeypatch.setattr(fetch, "_urlopen", no_dns)
     with pytest.raises(FetchError) as err:
         fetch_genesis(fake.TABLE_OK, "05911", 2016, 2016, out=tmp_path / "x.csv")
     assert err.value.message.startswith("Keine Verbindung zu www.regionalstatistik.de")
@@ -195,7 +195,7 @@ def test_timeouts_are_bounded_and_retried(monkeypatch, credentials, tmp_path, no
         calls.append(timeout)
         raise TimeoutError("timed out")
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", slow)
+    monkeypatch.setattr(fetch, "_urlopen", slow)
     with pytest.raises(FetchError) as err:
         fetch_genesis(fake.TABLE_OK, "05911", 2016, 2016, database="nrw", out=tmp_path / "x.csv")
     assert calls == [30.0, 30.0, 30.0]
@@ -320,3 +320,93 @@ def meta_title_is_package_title(server) -> bool:
     result = fetch_ckan("bochum-stadtgebiet_stadtbezirke", portal=server.root_url)
     return result.source_meta == {"title": "Stadtbezirke Bochum", "licence": "dl-de-zero-2.0", "publisher": "",
                                   "url": f"{server.root_url}/dataset/bochum-stadtgebiet_stadtbezirke"}
+
+
+# --------------------------------------------------------------------------- hostile servers (issue 10)
+
+def test_a_zipped_bomb_reply_is_refused_by_bytes_produced(server, credentials, tmp_path):
+    server.modes[fake.TABLE_OK] = "bomb"
+    out = tmp_path / "alo.csv"
+    with pytest.raises(FetchError) as err:
+        fetch_genesis(fake.TABLE_OK, "05911", 2016, 2016, base_url=server.base_url, out=out)
+    assert err.value.exit_code == 2
+    assert err.value.message == (f"Die Antwort für Tabelle {fake.TABLE_OK} wurde nicht übernommen: Der Eintrag "
+                                 f"„{fake.TABLE_OK}_flat.csv“ in „{fake.TABLE_OK}.zip“ würde entpackt mehr als "
+                                 "500 MB belegen und wird als mögliche ZIP-Bombe abgelehnt. Es wurde nichts "
+                                 "geändert. Bitte die Originaldatei ungepackt hochladen oder nur die benötigten "
+                                 "Daten exportieren.")
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_credentials_are_not_sent_to_another_origin_after_a_redirect(server, credentials, tmp_path):
+    with fake.FakeServer() as other:
+        server.modes[fake.TABLE_OK] = "redirect"
+        server.redirect_to = other.root_url + "/files/readme.txt"
+        with pytest.raises(Exception):          # the readme is no GENESIS table; what matters is below
+            fetch_genesis(fake.TABLE_OK, "05911", 2016, 2016, base_url=server.base_url, out=tmp_path / "x.csv")
+        assert tablefile_requests(server)[0]["headers"]["password"] == fake.PASSWORD
+        [followed] = other.requests
+        assert followed["path"] == "/files/readme.txt"
+        assert "password" not in followed["headers"] and "username" not in followed["headers"]
+        assert fake.PASSWORD not in str(followed)
+
+
+def test_a_download_shorter_than_its_content_length_is_refused(server, credentials, tmp_path):
+    server.modes[fake.TABLE_OK] = "short"
+    out = tmp_path / "alo.csv"
+    with pytest.raises(FetchError) as err:
+        fetch_genesis(fake.TABLE_OK, "05911", 2016, 2016, base_url=server.base_url, out=out)
+    assert err.value.exit_code == 3
+    assert "kam unvollständig an" in err.value.message and "die Verbindung wurde vorzeitig beendet" in err.value.message
+    assert not out.exists()
+
+
+def test_a_dripping_server_hits_the_overall_deadline(server, credentials, tmp_path):
+    import time
+
+    server.modes[fake.TABLE_OK] = "drip"
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err, fetch.fetch_deadline(1.5):
+        fetch_genesis(fake.TABLE_OK, "05911", 2016, 2016, base_url=server.base_url, out=tmp_path / "x.csv")
+    assert 1.5 <= time.monotonic() - started < 5          # the socket timeout alone would never fire
+    assert err.value.exit_code == 3
+    assert err.value.message == (f"Der Abruf von 127.0.0.1:{server.server_address[1]} dauert zu lange und wurde "
+                                 "nach der Höchstdauer abgebrochen. Bitte später erneut versuchen.")
+
+
+def test_error_bodies_are_capped(server):
+    reply = fetch.http_request(server.root_url + "/files/huge-error")
+    assert reply.status == 404 and len(reply.body) == fetch.MAX_ERROR_BODY_BYTES
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/genesisws"])
+def test_only_http_and_https(url, credentials, tmp_path, capsys):
+    with pytest.raises(FetchError) as err:
+        fetch_genesis(fake.TABLE_OK, "05911", 2016, 2016, base_url=url, out=tmp_path / "x.csv")
+    assert err.value.exit_code == 2 and "nicht mit http:// oder https://" in err.value.message
+    assert main_fetch(["ckan", "--dataset", "x", "--portal", url]) == 2
+    assert "nur solche Adressen werden geladen" in capsys.readouterr().out
+
+
+def test_a_non_http_port_and_a_corrupt_zip_end_in_german_not_a_traceback(server, credentials, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
+    with fake.NotHttpServer() as other:
+        code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "2016",
+                           "--to", "2016", "--base-url", other.url])
+    assert code == 3
+    printed = capsys.readouterr().out
+    assert "antwortet nicht (keine gültige HTTP-Antwort: BadStatusLine), auch nach 3 Versuchen." in printed
+    server.modes[fake.TABLE_OK] = "corrupt_zip"
+    code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "2016",
+                       "--to", "2016", "--base-url", server.base_url])
+    assert code == 3
+    assert (f"Die Antwort für Tabelle {fake.TABLE_OK} ist ein beschädigtes ZIP-Archiv. Bitte später erneut "
+            "versuchen.") in capsys.readouterr().out
+
+
+def test_remote_titles_are_printed_without_terminal_escapes(server, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
+    assert main_fetch(["ckan", "--dataset", "bunt", "--portal", server.root_url]) == 3   # no resources
+    printed = capsys.readouterr().out
+    assert "Datensatz 'Bunt', Lizenz: cc-by." in printed
+    assert "\x1b" not in printed and "\x07" not in printed

@@ -1,9 +1,12 @@
 """indicators.figures: exact values in traces, colours by polarity, escaping, export annotations, PNGs."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from PIL import Image
 
 from indicators import figures, views
 from indicators.build import pipeline
@@ -293,6 +296,17 @@ def test_map_and_trend_render_to_png(table, geo, tmp_path):
         pio.write_image(fig, path, width=1000, scale=1)
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+        # the content, not only the format: the map's class colours fill areas, the trend's lines are drawn
+        image = Image.open(io.BytesIO(data)).convert("RGB")
+        pixels = {"#{:02x}{:02x}{:02x}".format(*rgb): n for n, rgb in image.getcolors(maxcolors=1 << 24)}
+        if name == "map":
+            colours = [fig.data[0].colorscale[2 * (z + 1)][1] for z in sorted(set(fig.data[0].z))]
+            assert len(set(colours)) == 5
+            assert all(pixels.get(c, 0) > 500 for c in colours), {c: pixels.get(c, 0) for c in colours}
+        else:
+            colours = {t.line.color.lower() for t in fig.data if t.line.color and str(t.line.color).startswith("#")}
+            assert len(colours) >= 2
+            assert all(pixels.get(c, 0) > 100 for c in colours), {c: pixels.get(c, 0) for c in colours}
 
 
 def test_demo_values_are_dated_by_their_own_year():

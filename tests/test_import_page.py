@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +20,10 @@ DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGE = "pages/importieren.py"
 XSS = "<img src=x onerror=alert(1)>"
 LINK = "[x](javascript:alert(1))"
+# Markdown that would make every viewer's browser request a host, or render a link (issue 10)
+PIXEL = "![x](http://192.0.2.1/pixel.png)"
+CLICK = "[Hier klicken](http://192.0.2.1/)"
+LIVE_MARKDOWN = re.compile(r"(?<!\\)\]\(|<img")   # '](' with an unescaped ']', or raw HTML
 # Kruppwerke 2024: 1.234 long-term unemployed of 10.000 residents 15-64 -> 12,34 %
 LONG_CSV = (b"Ortsteil;Jahr;Merkmal;Wert\n"
             b"Krupwerke;2024;langzeitarbeitslose;1.234\n"
@@ -145,12 +150,14 @@ def test_script_in_names_is_escaped_everywhere_on_the_page():
     assert any("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;" in t for t in rendered)
     assert any(s.label.startswith("\\[x\\]\\(javascript") for s in at.selectbox)
     assert not at.table  # st.table renders markdown in cells (a link from '[x](javascript:…)'); dataframes do not
-    # assigned and imported: the success message names the file, escaped
+    # assigned and imported: the success message names the file, the source caption the title, escaped
     area_box(at, "&lt;img").set_value("stiepel").run()
-    submit(at, title=XSS)
+    submit(at, title=f"{XSS} {PIXEL} {CLICK}")
     assert store.active_version() == "0001"
     rendered = texts(at)
-    assert not [t for t in rendered if "<img" in t or "](javascript" in t], rendered
+    assert not [t for t in rendered if LIVE_MARKDOWN.search(t)], rendered
+    captions = [t for t in rendered if "pixel" in t]
+    assert captions and all("\\!\\[x\\]\\(http\\:" in t and "\\[Hier klicken\\]" in t for t in captions), captions
 
 
 def test_an_invalid_file_is_rejected_and_the_store_is_unchanged():

@@ -21,12 +21,18 @@ def test_the_guard_fails_a_connection_outside_loopback():
 
 
 def test_the_guard_lets_loopback_through():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    with socket.create_connection(server.getsockname(), timeout=1):
-        pass
-    server.close()
+    # a real round trip over 127.0.0.1 (and 'localhost' resolves): the guard must not block it
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        with socket.create_connection(server.getsockname(), timeout=1) as client:
+            peer, _ = server.accept()
+            with peer:
+                client.sendall(b"ping")
+                assert peer.recv(4) == b"ping"
+                peer.sendall(b"pong")
+                assert client.recv(4) == b"pong"
+    assert {info[4][0] for info in socket.getaddrinfo("localhost", 80, socket.AF_INET)} == {"127.0.0.1"}
 
 
 def test_streamlit_is_configured_offline_and_quiet():

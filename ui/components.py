@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
 from indicators.export import tables
+from indicators.safe_text import markdown_text
 from indicators.views import is_illustrative, source_ids_of  # noqa: F401 - pages take is_illustrative from here
 from ui import data
 from ui.i18n import t
@@ -53,10 +52,11 @@ def source_text(source_id: str, lang: str, frame: pd.DataFrame | None = None) ->
 
 
 def source_caption(frame: pd.DataFrame, lang: str) -> None:
-    """The sources and reference dates of what a chart or table shows (escaped: titles may come from files)."""
+    """The sources and reference dates of what a chart or table shows, as plain text (titles may come from
+    files and forms: neither HTML nor Markdown images and links may render)."""
     ids = source_ids_of(frame)
     if ids:
-        text = " · ".join(html.escape(source_text(s, lang, frame)) for s in ids)
+        text = " · ".join(markdown_text(source_text(s, lang, frame)) for s in ids)
         st.caption(f"{t('sources', lang)}: {text}")
 
 

@@ -6,6 +6,10 @@ HTTP headers: they are never printed, logged or written to a file.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
+import http.client
 import io
 import json
 import os
@@ -19,6 +23,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indicators.limits import FETCH_DEADLINE_SECONDS, MAX_DECOMPRESSED_BYTES, MAX_ERROR_BODY_BYTES
+from indicators.load.bounded import BoundError, read_member
 from indicators.load.genesis import GenesisResult, read_genesis
 from indicators.load.german import decode_bytes, is_zip
 from indicators.paths import store_dir
@@ -54,6 +60,12 @@ REGION_VARIABLES = {5: "KREISE", 2: "DLAND", 8: "GEMEIN", 3: "REGBEZ"}
 EXIT_INPUT, EXIT_NETWORK = 2, 3  # FetchError exit codes, as the command line returns them
 GENESIS_PUBLISHER = "Statistische Ämter des Bundes und der Länder"
 GENESIS_LICENCE = "dl-de/by-2-0"
+ALLOWED_SCHEMES = ("http", "https")
+# headers that identify the user: never sent on to another origin after a redirect
+CREDENTIAL_HEADERS = ("username", "password", "authorization", "cookie", "proxy-authorization")
+READ_CHUNK = 65536
+# the monotonic time by which the running fetch must be done (None outside fetch_genesis/fetch_ckan)
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("fetch_deadline", default=None)
 
 
 class FetchError(Exception):
@@ -88,6 +100,76 @@ class Reply:
 
 # --------------------------------------------------------------------------- HTTP
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+class _SafeRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to http/https, and drop the credentials when the origin changes."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ALLOWED_SCHEMES:
+            raise FetchError(f"{urllib.parse.urlsplit(req.full_url).netloc} leitet auf eine Adresse um, die "
+                             "nicht mit http:// oder https:// beginnt; sie wird nicht geladen.", EXIT_INPUT)
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) != _origin(req.full_url):
+            for name in list(new.headers):
+                if name.lower() in CREDENTIAL_HEADERS:
+                    del new.headers[name]
+            for name in list(new.unredirected_hdrs):
+                if name.lower() in CREDENTIAL_HEADERS:
+                    del new.unredirected_hdrs[name]
+        return new
+
+
+_OPENER = urllib.request.build_opener(_SafeRedirects)
+
+
+def _urlopen(request: urllib.request.Request, timeout: float):
+    """urlopen through the redirect rules above (tests replace this one function)."""
+    return _OPENER.open(request, timeout=timeout)
+
+
+@contextlib.contextmanager
+def fetch_deadline(seconds: float = FETCH_DEADLINE_SECONDS):
+    """Every request inside shares one overall deadline (not only a socket timeout per read)."""
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _with_deadline(func):
+    """Run a whole fetch under one deadline (an outer fetch_deadline, e.g. a test's, is kept)."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if _DEADLINE.get() is not None:
+            return func(*args, **kwargs)
+        with fetch_deadline():
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def _remaining(url: str) -> float | None:
+    """Seconds left of the running fetch; FetchError once the deadline has passed."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchError(f"Der Abruf von {urllib.parse.urlsplit(url).netloc} dauert zu lange und wurde nach "
+                         "der Höchstdauer abgebrochen. Bitte später erneut versuchen.", EXIT_NETWORK)
+    return left
+
+
+def _check_scheme(url: str) -> None:
+    if urllib.parse.urlsplit(url).scheme.lower() not in ALLOWED_SCHEMES:
+        raise FetchError(f"Die Adresse „{url[:200]}“ beginnt nicht mit http:// oder https://; nur solche "
+                         "Adressen werden geladen.", EXIT_INPUT)
+
+
 def _offline_message(url: str, reason) -> str:
     host = urllib.parse.urlsplit(url).netloc
     return (f"Keine Verbindung zu {host} ({reason}). Der Rechner scheint offline zu sein oder der Dienst ist "
@@ -107,18 +189,24 @@ def http_request(url: str, data: dict | None = None, headers: dict | None = None
     retries = RETRIES if retries is None else retries
     backoff = BACKOFF_S if backoff is None else backoff
     max_bytes = MAX_DOWNLOAD_BYTES if max_bytes is None else max_bytes
+    _check_scheme(url)
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     last: str = ""
     for attempt in range(retries):
         request = urllib.request.Request(url, data=body, headers={"User-Agent": USER_AGENT, **(headers or {})})
+        left = _remaining(url)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with _urlopen(request, timeout if left is None else min(timeout, left)) as response:
                 return Reply(response.status, _read_capped(response, max_bytes, url), response.headers.get(
                     "Content-Type", ""))
         except urllib.error.HTTPError as exc:
             if exc.code < 500:
-                return Reply(exc.code, exc.read(), exc.headers.get("Content-Type", "") if exc.headers else "")
+                # only the status matters; a huge error page is cut, not read
+                return Reply(exc.code, _read_capped(exc, MAX_ERROR_BODY_BYTES, url, cut=True),
+                             exc.headers.get("Content-Type", "") if exc.headers else "")
             last = f"HTTP {exc.code}"
+        except http.client.HTTPException as exc:     # not an HTTP server (e.g. another service on the port)
+            last = f"keine gültige HTTP-Antwort: {type(exc).__name__}"
         except urllib.error.URLError as exc:
             if _is_offline(exc.reason):
                 raise FetchError(_offline_message(url, exc.reason)) from None
@@ -128,24 +216,43 @@ def http_request(url: str, data: dict | None = None, headers: dict | None = None
         except ConnectionError as exc:
             last = str(exc)
         if attempt + 1 < retries:
-            time.sleep(backoff * 2 ** attempt)
+            left = _remaining(url)
+            time.sleep(backoff * 2 ** attempt if left is None else min(backoff * 2 ** attempt, left))
     raise FetchError(f"{urllib.parse.urlsplit(url).netloc} antwortet nicht ({last}), auch nach {retries} "
                      "Versuchen. Bitte später erneut versuchen.")
 
 
-def _read_capped(response, max_bytes: int, url: str) -> bytes:
-    """The body, refused when it exceeds max_bytes (by header or while reading)."""
-    length = response.headers.get("Content-Length")
-    if length and length.isdigit() and int(length) > max_bytes:
+def _read_capped(response, max_bytes: int, url: str, cut: bool = False) -> bytes:
+    """The body, refused when it exceeds max_bytes (by header or while reading), or cut there (``cut``).
+
+    Read chunk by chunk with read1 (one socket read each), so the overall deadline is checked even
+    when a server drips one byte at a time; a body shorter than its Content-Length is refused.
+    """
+    length = (response.headers.get("Content-Length") or "").strip() if response.headers else ""
+    declared = int(length) if length.isdigit() else None
+    if declared is not None and declared > max_bytes and not cut:
         raise FetchError(f"Die Datei unter {url} ist größer als {max_bytes // (1024 * 1024)} MB und wurde nicht "
                          "geladen.", EXIT_INPUT)
     chunks, total = [], 0
-    while chunk := response.read(65536):
-        total += len(chunk)
-        if total > max_bytes:
-            raise FetchError(f"Die Datei unter {url} ist größer als {max_bytes // (1024 * 1024)} MB und wurde "
-                             "nicht geladen.", EXIT_INPUT)
-        chunks.append(chunk)
+    read = getattr(response, "read1", response.read)
+    try:
+        while True:
+            _remaining(url)
+            chunk = read(min(READ_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                if cut:
+                    return b"".join(chunks) + chunk[:max_bytes - total + len(chunk)]
+                raise FetchError(f"Die Datei unter {url} ist größer als {max_bytes // (1024 * 1024)} MB und "
+                                 "wurde nicht geladen.", EXIT_INPUT)
+            chunks.append(chunk)
+    except http.client.IncompleteRead:
+        pass                                           # counted below as a short download
+    if declared is not None and total < declared and not cut:
+        raise FetchError(f"Die Datei unter {url} kam unvollständig an ({total:n} von {declared:n} Bytes); "
+                         "die Verbindung wurde vorzeitig beendet. Bitte erneut versuchen.", EXIT_NETWORK)
     return b"".join(chunks)
 
 
@@ -209,11 +316,19 @@ def _payload(reply: Reply, table: str) -> bytes:
         raise FetchError(f"Der Dienst antwortet mit HTTP {reply.status} für Tabelle {table}.", EXIT_NETWORK,
                          status=reply.status)
     if is_zip(reply.body):
-        with zipfile.ZipFile(io.BytesIO(reply.body)) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
+        try:
+            with zipfile.ZipFile(io.BytesIO(reply.body)) as zf:
+                names = [n for n in zf.namelist() if not n.endswith("/")]
             if not names:
                 raise FetchError(f"Das ZIP-Archiv für Tabelle {table} ist leer.")
-            return zf.read(names[0])
+            # streamed and bounded by bytes produced: a zipped reply may be a bomb
+            return read_member(reply.body, f"{table}.zip", names[0], MAX_DECOMPRESSED_BYTES)
+        except zipfile.BadZipFile:
+            raise FetchError(f"Die Antwort für Tabelle {table} ist ein beschädigtes ZIP-Archiv. Bitte später "
+                             "erneut versuchen.", EXIT_NETWORK) from None
+        except BoundError as exc:
+            raise FetchError(f"Die Antwort für Tabelle {table} wurde nicht übernommen: {exc.problem.message}",
+                             EXIT_INPUT) from None
     status = _status(reply)
     if status is None:
         return reply.body
@@ -312,6 +427,7 @@ def _filter_result(result: GenesisResult, regions: list[str], year_from: int, ye
     return result
 
 
+@_with_deadline
 def fetch_genesis(table: str, regions, year_from: int, year_to: int, database: str = "regionalstatistik",
                   base_url: str | None = None, out=None, poll_interval: float = JOB_POLL_INTERVAL_S,
                   polls: int = JOB_POLLS) -> FetchResult:
@@ -358,6 +474,7 @@ def _safe_name(name: str, fallback: str) -> str:
     return clean or fallback
 
 
+@_with_deadline
 def fetch_ckan(dataset: str, portal: str = CKAN_DEFAULT_PORTAL, out_dir=None,
                max_bytes: int | None = None) -> FetchResult:
     """Download every resource of a CKAN dataset (package_show); files over max_bytes are skipped."""
