@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import data, url
+from ui import auth, data, url
 from ui.components import ROUTED_KEY
 from ui.i18n import LANGUAGES, t
 from ui.state import current_lang, page_objects, sidebar
@@ -10,9 +10,11 @@ from ui.state import current_lang, page_objects, sidebar
 st.set_page_config(page_title="Quartiersmonitor Bochum", page_icon="🏘️", layout="wide")
 
 url.init("lang", "de", LANGUAGES)  # before the navigation, so a link with ?lang=en names the pages in English
-navigation = st.navigation(page_objects(current_lang()))
+access = auth.current_access()  # viewers do not see „Daten importieren“; the page and its callbacks check again
+navigation = st.navigation(page_objects(current_lang(), can_edit=access.can_edit))
 table = data.indicator_table()
 st.session_state["view"] = sidebar(sorted(table["year"].unique().tolist()))
+auth.sidebar_panel(access, st.session_state["view"].lang)
 st.sidebar.caption(t("app_subtitle", st.session_state["view"].lang))
 st.session_state[ROUTED_KEY] = True
 try:

@@ -1,4 +1,4 @@
-"""Command line: python -m indicators build | index | validate | import | areas | versions | restore | fetch | export | report | deck.
+"""Command line: python -m indicators build | index | validate | import | areas | versions | restore | audit | fetch | export | report | deck.
 
 Every argparse parser and every main_* lives here, so the stages below never import the command
 line. The stages are imported inside the commands: `python -m indicators areas` should not pay for
@@ -195,6 +195,24 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    """Print the audit log of the data store; with --verify, check its hash chain (exit 2 if broken)."""
+    from indicators.paths import store_dir
+    from indicators.store import audit
+
+    store = store_dir()
+    if args.verify:
+        check = audit.verify(store)
+        print(check.message, file=sys.stdout if check.ok else sys.stderr)
+        return EXIT_OK if check.ok else EXIT_INVALID
+    entries = audit.read(store)
+    if not entries:
+        print("Das Audit-Protokoll ist leer (noch keine Importe).")
+    for entry in entries:
+        print(audit.describe(entry))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = GermanArgumentParser(prog="python -m indicators",
                                   description="Quartiersmonitor Bochum – Indikator-Pipeline")
@@ -223,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="Frühere Version (oder 'demo') wiederherstellen")
     p.add_argument("version", type=version_name)
     p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("audit", help="Audit-Protokoll (wer hat was importiert oder zurückgesetzt) anzeigen")
+    p.add_argument("--verify", action="store_true",
+                   help="Prüfkette kontrollieren (Exit 0 unversehrt, 2 beschädigt)")
+    p.set_defaults(func=cmd_audit)
     return parser
 
 

@@ -6,9 +6,10 @@ from indicators import store
 from indicators.areas import area_names
 from indicators.figures import locator_map_figure
 from indicators.load import loaders
-from indicators.store import importflow
+from indicators.paths import store_dir
+from indicators.store import audit, importflow
 from indicators.store.importflow import md_escape
-from ui import data
+from ui import auth, data
 from ui.components import chart, source_caption, view
 from ui.i18n import t
 
@@ -91,7 +92,13 @@ TEXT = {
     "restored": {"de": "Zurückgesetzt: alle Seiten zeigen jetzt {v}.", "en": "Reset: every page now shows {v}."},
     "demo": {"de": "Demodaten (ohne Importe)", "en": "demo data (no imports)"},
     "version": {"de": "Version {v}", "en": "version {v}"},
+    "audit": {"de": "Protokoll: die letzten {n} Importe und Rücksetzungen",
+              "en": "Log: the last {n} imports and resets"},
+    "audit_empty": {"de": "Noch keine Einträge.", "en": "No entries yet."},
+    "audit_help": {"de": "Vollständig und mit Prüfung der Kette: python -m indicators audit --verify",
+                   "en": "Complete and with a check of the chain: python -m indicators audit --verify"},
 }
+AUDIT_ROWS = 20
 KIND_LABELS = {
     importflow.KIND_TABLE: {"de": "Zähltabelle", "en": "count table"},
     importflow.KIND_BOUNDARIES: {"de": "Gebietsgrenzen", "en": "boundaries"},
@@ -124,14 +131,20 @@ def _new_file(token: str) -> None:
         st.session_state[TOKEN_KEY] = token
 
 
-def _on_import(do_import, lang: str) -> None:
+def _on_import(do_import, lang: str, name: str, content: bytes) -> None:
     """The confirming button's callback: store the file, or keep the reasons why not.
 
     A callback, not ``if st.form_submit_button(...)``: it runs once, before the next script run,
     whichever script that is (a page can be run once directly before the router reruns it, which
     would drop a button's value), and that run already reads the new data version, so every cache
     keyed by ui.data.data_version() refreshes without an extra st.rerun().
+    The role is checked here, on the server, again: a viewer's browser that sends this button's
+    value (a crafted rerun, or a tab left open after signing out) changes nothing.
     """
+    allowed, access, refusal = auth.may_change(audit.ACTION_IMPORT, lang, file=name, content=content)
+    if not allowed:
+        st.session_state[RESULT_KEY] = ("error", refusal, [])
+        return
     title = st.session_state.get(f"{OPTION_PREFIX}title") or ""
     if not title.strip():
         st.session_state[RESULT_KEY] = ("error", TEXT["title_required"][lang], [])
@@ -139,7 +152,7 @@ def _on_import(do_import, lang: str) -> None:
     meta = importflow.source_meta(title, st.session_state.get(f"{OPTION_PREFIX}publisher"),
                                   st.session_state.get(f"{OPTION_PREFIX}reference_date"),
                                   st.session_state.get(f"{OPTION_PREFIX}licence"))
-    result = do_import(meta)
+    result = do_import(meta, access.user)
     if result.ok:
         st.session_state[RESULT_KEY] = ("success", result.message, list(result.problems))  # 'siehe Liste'
         st.session_state[UPLOAD_COUNTER] = st.session_state.get(UPLOAD_COUNTER, 0) + 1  # empties the uploader
@@ -184,7 +197,7 @@ def _report(problems, lang: str) -> list:
     return errors
 
 
-def _import_form(errors: list, do_import, lang: str) -> None:
+def _import_form(errors: list, do_import, lang: str, name: str, content: bytes) -> None:
     """The source of the data and the confirming button (disabled while there are errors)."""
     with st.form("imp_source", border=True):
         st.markdown(f"**{TEXT['source'][lang]}**")
@@ -197,7 +210,7 @@ def _import_form(errors: list, do_import, lang: str) -> None:
         cols[1].text_input(TEXT["licence"][lang], key=f"{OPTION_PREFIX}licence",
                                      max_chars=store.MAX_META_CHARS, placeholder="dl-de/by-2-0")
         st.form_submit_button(TEXT["import"][lang], type="primary", disabled=bool(errors), key="imp_submit",
-                              on_click=_on_import, args=(do_import, lang))
+                              on_click=_on_import, args=(do_import, lang, name, content))
     if errors:
         st.caption(TEXT["disabled"][lang])
     _show_result(lang)
@@ -270,7 +283,8 @@ def _table_flow(content: bytes, name: str, lang: str) -> None:
 
     options = importflow.table_options(column_map, overrides, variable, layout)
     errors = _report(data.upload_problems(content, name, **options), lang)
-    _import_form(errors, lambda meta: store.import_file(content, name, meta, **options), lang)
+    _import_form(errors, lambda meta, user: store.import_file(content, name, meta, user=user, **options), lang,
+                 name, content)
 
 
 def _special_flow(content: bytes, name: str, kind: str, lang: str) -> None:
@@ -281,7 +295,7 @@ def _special_flow(content: bytes, name: str, kind: str, lang: str) -> None:
         st.caption(TEXT["counts_preview"][lang])
         st.dataframe(counts, hide_index=True, width="stretch", key="imp_preview")
     errors = _report(store.validate_file(content, name), lang)
-    _import_form(errors, lambda meta: store.import_file(content, name, meta), lang)
+    _import_form(errors, lambda meta, user: store.import_file(content, name, meta, user=user), lang, name, content)
 
 
 def _boundary_flow(content: bytes, name: str, lang: str) -> None:
@@ -294,7 +308,8 @@ def _boundary_flow(content: bytes, name: str, lang: str) -> None:
             st.caption(TEXT["map_preview"][lang])
             chart(locator_map_figure(result.gdf, ""), key="imp_map")
     errors = _report(problems, lang)
-    _import_form(errors, lambda meta: store.import_boundaries_file(content, name, meta), lang)
+    _import_form(errors, lambda meta, user: store.import_boundaries_file(content, name, meta, user=user), lang,
+                 name, content)
 
 
 def _ask_restore() -> None:
@@ -305,8 +320,12 @@ def _ask_restore() -> None:
 def _on_restore(version: str, lang: str) -> None:
     """The confirmed reset (a callback, for the same reason as _on_import)."""
     st.session_state.pop(CONFIRM_KEY, None)
+    allowed, access, refusal = auth.may_change(audit.ACTION_RESTORE, lang, version=version)
+    if not allowed:
+        st.session_state[RESULT_KEY] = ("error", refusal, [])
+        return
     try:
-        store.restore(version)
+        store.restore(version, user=access.user)
         st.session_state[RESULT_KEY] = ("success", TEXT["restored"][lang].format(v=_version_label(version, lang)), [])
     except store.StoreError as exc:
         st.session_state[RESULT_KEY] = ("error", str(exc), [])
@@ -320,7 +339,8 @@ def _versions(lang: str) -> None:
     if not versions:
         st.caption(TEXT["no_versions"][lang])
         return
-    st.dataframe(importflow.versions_frame(versions, lang), hide_index=True, width="stretch", key="imp_versions")
+    st.dataframe(importflow.versions_frame(versions, lang, creators=audit.creators(store_dir())),
+                 hide_index=True, width="stretch", key="imp_versions")
     choices = importflow.restore_choices(versions)
     cols = st.columns([3, 1], vertical_alignment="bottom")
     cols[0].selectbox(TEXT["restore_to"][lang], choices, key="imp_restore_target",
@@ -334,10 +354,26 @@ def _versions(lang: str) -> None:
                    args=(pending, lang))
         no.button(TEXT["cancel"][lang], key="imp_restore_no", on_click=st.session_state.pop, args=(CONFIRM_KEY, None))
 
+def _audit_log(lang: str) -> None:
+    """The newest entries of the audit log (editors only: it names people)."""
+    st.subheader(TEXT["audit"][lang].format(n=AUDIT_ROWS))
+    entries = audit.last(store_dir(), AUDIT_ROWS)
+    if not entries:
+        st.caption(TEXT["audit_empty"][lang])
+        return
+    st.dataframe(audit.entries_frame(entries, lang), hide_index=True, width="stretch", key="imp_audit")
+    st.caption(TEXT["audit_help"][lang])
+
+
 v = view()
 table = data.indicator_table()
 
 st.title(t("page_import", v.lang))
+access = auth.current_access()
+if not access.can_edit:  # a direct URL or a hidden-page link: explain, show nothing that changes data
+    _show_result(v.lang)  # e.g. the refusal of a crafted rerun
+    st.error(access.reason_in(v.lang))
+    st.stop()
 st.caption(TEXT["intro"][v.lang])
 _show_result(v.lang, only="success")
 
@@ -361,4 +397,5 @@ if uploaded is not None:
 
 _versions(v.lang)
 _show_result(v.lang)
+_audit_log(v.lang)
 source_caption(table, v.lang)

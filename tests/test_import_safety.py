@@ -40,6 +40,11 @@ def data_dir(tmp_path, monkeypatch):
     return folder
 
 
+def only_audit_log(data_dir) -> bool:
+    """The store folder holds nothing but the audit log, which records the rejected attempt."""
+    return sorted(p.name for p in data_dir.iterdir()) == [".audit.lock", "audit.jsonl"]
+
+
 def _zip(members: dict[str, bytes], level: int = 9) -> bytes:
     """A ZIP archive in memory (names written exactly as given)."""
     buffer = io.BytesIO()
@@ -64,7 +69,7 @@ def _rejected(result, data_dir) -> str:
     assert not result.ok
     assert result.version is None
     assert result.message.endswith(UNCHANGED)
-    assert not data_dir.exists()
+    assert only_audit_log(data_dir)
     return result.message
 
 
@@ -231,7 +236,7 @@ def test_killed_import_leaves_store_as_it_was(crashed, point):
     # the store is usable: the next import cleans up what the killed process left and lands as 0002
     result = store.import_file(base / "b.csv", "b.csv", store=data_dir)
     assert result.ok and result.version == "0002", result.message
-    assert sorted(p.name for p in data_dir.iterdir()) == [".lock", "CURRENT", "versions"]
+    assert sorted(p.name for p in data_dir.iterdir()) == [".audit.lock", ".lock", "CURRENT", "audit.jsonl", "versions"]
     assert sorted(p.name for p in (data_dir / "versions").iterdir()) == ["0001", "0002"]
     assert len(store.load_imported_counts(data_dir)) == 3
 
@@ -386,4 +391,4 @@ def test_xml_entity_bomb_in_xlsx_is_refused(data_dir):
     result = store.import_file(buffer.getvalue(), "lachen.xlsx")
     assert not result.ok
     assert result.message.endswith(UNCHANGED)
-    assert not data_dir.exists()
+    assert only_audit_log(data_dir)

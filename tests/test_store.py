@@ -30,6 +30,11 @@ BAD_CSV = (
 )
 
 
+def only_audit_log(data_dir) -> bool:
+    """The store folder holds nothing but the audit log, which records the rejected attempt."""
+    return sorted(p.name for p in data_dir.iterdir()) == [".audit.lock", "audit.jsonl"]
+
+
 def _write(folder, name: str, text: str, encoding: str = "utf-8"):
     """A file in the test's folder."""
     path = folder / name
@@ -181,11 +186,14 @@ def test_restore_unknown_version_is_refused_in_german(first):
     assert store.store_fingerprint() == before
 
 
-def test_restore_on_an_empty_store_creates_nothing(data_dir):
+def test_restore_on_an_empty_store_creates_nothing_but_the_audit_log(data_dir):
+    empty = store.store_fingerprint()
     store.restore("demo")
     with pytest.raises(store.StoreError, match="^Die Version „0001“ gibt es nicht. Vorhandene Versionen: demo.$"):
         store.restore("1")
-    assert not data_dir.exists()
+    # both attempts are logged (indicators/store/audit.py); no CURRENT, no versions folder, no lock of the store
+    assert sorted(p.name for p in data_dir.iterdir()) == [".audit.lock", "audit.jsonl"]
+    assert store.store_fingerprint() == empty
 
 
 def test_invalid_file_is_rejected_and_store_unchanged(first, tmp_path, data_dir):
@@ -206,7 +214,7 @@ def test_invalid_file_is_rejected_and_store_unchanged(first, tmp_path, data_dir)
 def test_invalid_file_into_empty_store_creates_no_folder(tmp_path, data_dir):
     result = store.import_file(_write(tmp_path, "fehler.csv", BAD_CSV), "fehler.csv")
     assert not result.ok
-    assert not data_dir.exists()
+    assert only_audit_log(data_dir)
 
 
 def test_validate_file_reports_without_touching_the_store(tmp_path, data_dir):
@@ -233,7 +241,7 @@ def test_header_only_file_is_rejected(data_dir):
     result = store.import_file(b"Ortsteil;Jahr;Merkmal;Wert\n", "kopf.csv")
     assert not result.ok
     assert "Der Datenbestand ist unverändert." in result.message
-    assert not data_dir.exists()
+    assert only_audit_log(data_dir)
 
 
 def test_unsupported_type_is_rejected(data_dir):
@@ -267,7 +275,7 @@ def test_write_error_leaves_store_unchanged(first, tmp_path, data_dir, monkeypat
                                      "unverändert. Bitte Speicherplatz und Schreibrechte")
     assert store.store_fingerprint() == before
     assert sorted(p.name for p in (data_dir / "versions").iterdir()) == ["0001"]
-    assert sorted(p.name for p in data_dir.iterdir()) == [".lock", "CURRENT", "versions"]
+    assert sorted(p.name for p in data_dir.iterdir()) == [".audit.lock", ".lock", "CURRENT", "audit.jsonl", "versions"]
 
 
 def test_error_after_rename_removes_the_orphan_version(first, tmp_path, data_dir, monkeypatch):
@@ -361,7 +369,7 @@ def test_genesis_flat_file_with_part_larger_than_whole_is_rejected(tmp_path, dat
     assert not result.ok
     assert result.message.startswith("„13211-02-05-4_flat.csv“ wurde nicht importiert. Langzeitarbeitslose (")
     assert "Zeile" not in result.message  # the counts are sums of cells: no row to name
-    assert not data_dir.exists()
+    assert only_audit_log(data_dir)
 
 
 BA_CSV = "\n".join([

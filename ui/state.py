@@ -38,9 +38,17 @@ class View:
     lang: str
 
 
-def page_objects(lang: str) -> list:
-    """st.Page objects for st.navigation, from the one page list."""
-    return [st.Page(path, title=t(key, lang), icon=icon, url_path=slug, default=(i == 0))
+EDITOR_PAGES = ("pages/importieren.py",)  # hidden from viewers' navigation (the page itself refuses them too)
+
+
+def page_objects(lang: str, can_edit: bool = True) -> list:
+    """st.Page objects for st.navigation, from the one page list.
+
+    For a viewer the import page is hidden, not left out: its URL still opens it, and the page
+    explains in German why it may not be used, instead of Streamlit's English "page not found".
+    """
+    return [st.Page(path, title=t(key, lang), icon=icon, url_path=slug, default=(i == 0),
+                    visibility="visible" if can_edit or path not in EDITOR_PAGES else "hidden")
             for i, (path, key, icon, slug) in enumerate(PAGES)]
 
 

@@ -8,6 +8,7 @@ Layout (``<store>`` is ``paths.store_dir()``)::
     <store>/versions/0001/sources.json   source_id -> source entry (kind 'imported')
     <store>/versions/0001/boundaries.geojson   optional, official boundaries
     <store>/versions/0001/manifest.json  what this version added, when, from which file
+    <store>/audit.jsonl                  who imported or restored what (indicators/store/audit.py)
 
 A version folder is written under a temporary name, fsynced and renamed into place; then
 CURRENT is replaced atomically (temp file, fsync, os.replace). CURRENT's 'latest' line is the
@@ -62,6 +63,7 @@ from indicators.load.sniff import GEOJSON_TYPE, ZIP_BOUNDARY_MEMBERS, detect_for
 from indicators.load.validation import Problem
 from indicators.paths import store_dir
 from indicators.schema import COUNT_COLUMNS, COUNT_KEY, empty_counts
+from indicators.store import audit
 
 LOG = logging.getLogger(__name__)
 MAX_META_CHARS = 500                    # per field of the user's source description
@@ -426,21 +428,50 @@ def store_fingerprint(store=None) -> str:
     return digest.hexdigest()
 
 
-def restore(version: str, store=None) -> None:
-    """Make an earlier version (or 'demo': bundled demo data only) active; all versions are kept."""
+def restore(version: str, store=None, user: str | None = None) -> None:
+    """Make an earlier version (or 'demo': bundled demo data only) active; all versions are kept.
+
+    ``user`` is who asks, for the audit log (default: the local OS user, as on the command line).
+    """
     store = _store(store)
     version = str(version).strip()
     if version.isdigit():
         version = _version_name(int(version))
     state = _read_state(store)
     if version == DEMO and state.active == DEMO:
-        return  # nothing to do; an untouched store stays untouched
-    _check_restorable(store, state, version)  # before locking, so a typo creates no folder
-    with _locked(store):
-        state = _read_state(store)
-        _check_restorable(store, state, version)
-        if version != state.active:
-            _write_current(store, version, state.latest)
+        _audit(store, user, audit.ACTION_RESTORE, audit.OUTCOME_OK, version=version)
+        return  # nothing to do; an untouched store stays untouched (the log is not part of the store's state)
+    try:
+        _check_restorable(store, state, version)  # before locking, so a typo creates no folder
+        with _locked(store):
+            state = _read_state(store)
+            _check_restorable(store, state, version)
+            if version != state.active:
+                _write_current(store, version, state.latest)
+    except StoreError as exc:
+        _audit(store, user, audit.ACTION_RESTORE, audit.OUTCOME_REJECTED, version=version, error=str(exc))
+        raise
+    _audit(store, user, audit.ACTION_RESTORE, audit.OUTCOME_OK, version=version)
+
+
+def _audit(store: Path, user: str | None, action: str, outcome: str, source=None, filename=None,
+           version=None, error=None) -> None:
+    """Append one entry to the audit log; a failure to log is logged, the data change stands."""
+    sha256, size = audit.file_digest(source) if source is not None else (None, None)
+    try:
+        audit.append(store, audit.make_entry(user=user or audit.local_user(), action=action, outcome=outcome,
+                                             file=None if filename is None else _display_name(filename),
+                                             sha256=sha256, size=size, version=version, error=error))
+    except OSError as exc:
+        LOG.error("audit log of %s could not be written", store, exc_info=exc)
+
+
+def _audited_import(result: ImportResult, source, filename, store, user: str | None) -> ImportResult:
+    """Log an import's outcome (the first error message for a rejected one) and return it unchanged."""
+    first = next((p.message for p in result.problems if p.severity == "error"), None)
+    _audit(_store(store), user, audit.ACTION_IMPORT, audit.OUTCOME_OK if result.ok else audit.OUTCOME_REJECTED,
+           source, filename, result.version, None if result.ok else (first or result.message))
+    return result
 
 
 def _check_restorable(store: Path, state: _State, version: str) -> None:
@@ -860,7 +891,7 @@ def _run_import(source, filename, meta: dict | None, prepared: _Prepared, store)
 
 def import_counts_file(source, filename, source_meta: dict | None = None, *, column_map=None,
                        area_overrides=None, variable=None, layout=None, match_areas=True,
-                       max_bytes: int | None = None, store=None) -> ImportResult:
+                       max_bytes: int | None = None, store=None, user: str | None = None) -> ImportResult:
     """Validate a count table and store it as a new version (all or nothing)."""
     # max_bytes raises MAX_TABLE_BYTES for trusted local files only (benchmark, admin CLI), never for uploads
     source = _as_source(source)
@@ -869,27 +900,28 @@ def import_counts_file(source, filename, source_meta: dict | None = None, *, col
                                    max_bytes)
     except Exception as exc:  # noqa: BLE001 - e.g. a file that vanished while being read
         prepared = _Prepared("counts", [_read_error(filename, exc)])
-    return _run_import(source, filename, source_meta, prepared, store)
+    return _audited_import(_run_import(source, filename, source_meta, prepared, store), source, filename, store, user)
 
 
 def import_boundaries_file(source, filename, source_meta: dict | None = None, name_field=None, *,
-                           store=None) -> ImportResult:
+                           store=None, user: str | None = None) -> ImportResult:
     """Validate a boundary file and store it as a new version (all or nothing)."""
     source = _as_source(source)
     try:
         prepared = _prepare_boundaries(source, filename, name_field)
     except Exception as exc:  # noqa: BLE001
         prepared = _Prepared("boundaries", [_read_error(filename, exc)])
-    return _run_import(source, filename, source_meta, prepared, store)
+    return _audited_import(_run_import(source, filename, source_meta, prepared, store), source, filename, store, user)
 
 
-def import_file(source, filename, source_meta: dict | None = None, *, store=None, **options) -> ImportResult:
+def import_file(source, filename, source_meta: dict | None = None, *, store=None, user: str | None = None,
+                **options) -> ImportResult:
     """Import any supported file: boundaries, GENESIS/BA exports or count tables, chosen by type."""
     try:
         prepared = _prepare_any(source, filename, options)
     except Exception as exc:  # noqa: BLE001 - e.g. a file that vanished while being read
         prepared = _Prepared("counts", [_read_error(filename, exc)])
-    return _run_import(source, filename, source_meta, prepared, store)
+    return _audited_import(_run_import(source, filename, source_meta, prepared, store), source, filename, store, user)
 
 
 def validate_file(source, filename, **options) -> list:

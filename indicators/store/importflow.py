@@ -47,6 +47,7 @@ ROLE_NAMES = {  # labels of the column roles in the mapping form
 PROBLEM_COLUMNS = {"de": ["Zeile", "Spalte", "Meldung"], "en": ["Row", "Column", "Message"]}
 VERSION_COLUMNS = {"de": ["Version", "Erstellt", "Datei", "Beschreibung", "Aktiv"],
                    "en": ["Version", "Created", "File", "Description", "Active"]}
+CREATOR_COLUMN = {"de": "Erstellt von", "en": "Created by"}  # from the audit log
 MATCH_COLUMNS = {"de": ["Name in der Datei", "Ortsteil"], "en": ["Name in the file", "District"]}
 SOURCE_FIELDS = ("title", "publisher", "reference_date", "licence")
 
@@ -343,14 +344,17 @@ def source_meta(title, publisher=None, reference_date=None, licence=None) -> dic
     return meta
 
 
-def versions_frame(versions: list[dict], lang: str = "de") -> pd.DataFrame:
-    """The store's versions, newest first, for a table."""
+def versions_frame(versions: list[dict], lang: str = "de", creators: dict | None = None) -> pd.DataFrame:
+    """The store's versions, newest first, for a table; ``creators`` (version -> user) adds who made each."""
     cols = VERSION_COLUMNS.get(lang, VERSION_COLUMNS["de"])
     rows = list(reversed(versions))
     yes, no = ("ja", "") if lang == "de" else ("yes", "")
+    by = {} if creators is None else {CREATOR_COLUMN.get(lang, CREATOR_COLUMN["de"]):
+                                      [creators.get(str(v.get("version", "")), "–") for v in rows]}
     return pd.DataFrame({
         cols[0]: [str(v.get("version", "")) for v in rows],
         cols[1]: [str(v.get("created") or "").replace("T", " ")[:19] for v in rows],
+        **by,
         cols[2]: [str(v.get("file") or "") for v in rows],
         cols[3]: [str(v.get("description") or "") for v in rows],
         cols[4]: [yes if v.get("active") else no for v in rows],
