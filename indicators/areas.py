@@ -40,7 +40,12 @@ def focus_ids() -> list[str]:
 
 
 def area_names() -> dict[str, str]:
-    """area_id -> display name."""
+    """area_id -> display name (a copy of a cached dict: views call this once per row)."""
+    return dict(_area_names_cached())
+
+
+@lru_cache(maxsize=1)
+def _area_names_cached() -> dict[str, str]:
     areas = _areas_cached()
     return dict(zip(areas["area_id"], areas["name"]))
 
