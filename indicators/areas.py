@@ -30,12 +30,12 @@ def load_areas() -> pd.DataFrame:
 
 
 def ortsteile() -> pd.DataFrame:
-    areas = load_areas()
+    areas = _areas_cached()  # the filter below makes a new frame: no copy needed (called on every rerun)
     return areas[areas["level"] == "ortsteil"].reset_index(drop=True)
 
 
 def focus_ids() -> list[str]:
-    areas = load_areas()
+    areas = _areas_cached()
     return areas.loc[areas["is_focus"], "area_id"].tolist()
 
 

@@ -22,9 +22,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(port: int, env: dict | None = None) -> subprocess.Popen:
-    """Start `streamlit run dashboard.py` on 127.0.0.1:port in its own process group."""
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "dashboard.py"),
+def start(port: int, env: dict | None = None, script: Path | None = None) -> subprocess.Popen:
+    """Start `streamlit run dashboard.py` (or another script) on 127.0.0.1:port in its own process group."""
+    command = [sys.executable, "-m", "streamlit", "run", str(script or PROJECT / "dashboard.py"),
                "--server.port", str(port), "--server.address", HOST, "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
     return subprocess.Popen(command, cwd=PROJECT, env={**os.environ, **(env or {})},
