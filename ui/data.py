@@ -137,6 +137,19 @@ def _display_of_slice(table, indicator_id, year, level, lang):
     return views.display_table(views.indicator_slice(table, indicator_id, year, level), lang)
 
 
+def filtered_display(indicator_ids: tuple, levels: tuple, first_year: int, last_year: int, lang: str):
+    """The Daten page's table: (rows, display table) for indicators, levels and a year span (cached)."""
+    return derived(_filtered_display, tuple(indicator_ids), tuple(levels), int(first_year), int(last_year), lang)
+
+
+def _filtered_display(table, indicator_ids, levels, first_year, last_year, lang):
+    from indicators import views
+
+    rows = table[table["indicator_id"].isin(indicator_ids) & table["level"].isin(levels)
+                 & table["year"].between(first_year, last_year)]
+    return rows, views.display_table(rows, lang)
+
+
 def profile_bars(area_id: str, year: int, lang: str):
     """The Steckbrief's bars of every indicator for one Ortsteil and year (cached)."""
     return derived(_profile_bars, area_id, year, lang)
