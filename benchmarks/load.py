@@ -133,14 +133,14 @@ async def simulate_user(base: str, reruns: list[Rerun], outcome: Outcome, timeou
                     ws = await connect(uri, subprotocols=["streamlit"], additional_headers=headers,
                                        max_size=None, open_timeout=timeout)
                 ms, error = await _one_rerun(ws, rerun, timeout)
-            except (OSError, WebSocketException) as exc:
-                outcome.errors.append(f"connection: {type(exc).__name__}: {exc}")
-                ws = None
-                continue
-            except TimeoutError:
+            except TimeoutError:  # before OSError: TimeoutError is one of its subclasses
                 outcome.errors.append(f"timeout after {timeout} s")
                 if ws is not None:
                     await ws.close()
+                ws = None
+                continue
+            except (OSError, WebSocketException) as exc:
+                outcome.errors.append(f"connection: {type(exc).__name__}: {exc}")
                 ws = None
                 continue
             if error:
