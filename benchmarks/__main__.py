@@ -115,8 +115,16 @@ def bench_genesis() -> dict:
             "genesis_values": int(result.n_values)}
 
 
+def bench_load() -> dict:
+    """load_*: simulated users over Streamlit's websocket, one process and serve.sh with 2 workers."""
+    from benchmarks.load import bench_load as measure
+
+    return measure()
+
+
 BENCHMARKS = {"build": bench_build, "index": bench_index, "import": bench_import, "pages": bench_pages, "map": bench_map,
-              "browser": bench_browser, "export": bench_export, "genesis": bench_genesis}
+              "browser": bench_browser, "export": bench_export, "genesis": bench_genesis,
+              "load": bench_load}
 
 
 def main(argv=None) -> int:

@@ -30,17 +30,22 @@ def load_areas() -> pd.DataFrame:
 
 
 def ortsteile() -> pd.DataFrame:
-    areas = load_areas()
+    areas = _areas_cached()  # the filter below makes a new frame: no copy needed (called on every rerun)
     return areas[areas["level"] == "ortsteil"].reset_index(drop=True)
 
 
 def focus_ids() -> list[str]:
-    areas = load_areas()
+    areas = _areas_cached()
     return areas.loc[areas["is_focus"], "area_id"].tolist()
 
 
 def area_names() -> dict[str, str]:
-    """area_id -> display name."""
+    """area_id -> display name (a copy of a cached dict: views call this once per row)."""
+    return dict(_area_names_cached())
+
+
+@lru_cache(maxsize=1)
+def _area_names_cached() -> dict[str, str]:
     areas = _areas_cached()
     return dict(zip(areas["area_id"], areas["name"]))
 

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from indicators import views
 from indicators.areas import area_names
 from indicators.safe_text import markdown_text
 from ui import data
@@ -52,10 +51,8 @@ levels = cols[1].multiselect(TEXT["filter_level"][v.lang], list(LEVEL_LABELS), d
                              format_func=lambda x: LEVEL_LABELS[x][v.lang], key="d_level")
 span = cols[2].select_slider(TEXT["filter_years"][v.lang], years, value=(v.year, v.year), key="d_years")
 
-rows = table[table["indicator_id"].isin(chosen) & table["level"].isin(levels)
-             & table["year"].between(span[0], span[1])]
+rows, display = data.filtered_display(tuple(chosen), tuple(levels), span[0], span[1], v.lang)
 demo_banner(rows, v.lang)
-display = views.display_table(rows, v.lang)
 st.caption(TEXT["rows"][v.lang].format(n=len(display)))
 st.dataframe(display, hide_index=True, width="stretch", height=420)
 st.markdown(f"**{TEXT['dl_shown'][v.lang]}**")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import figures, views
+from indicators import views
 from indicators.areas import area_names, focus_ids
 from indicators.views import classify
 from ui import data, url
@@ -46,7 +46,7 @@ names = area_names()
 
 st.title(f"{t('page_map', v.lang)}: {ind.label(v.lang)}")
 inject_print_css(v.lang)
-ortsteil_ids = list(views.indicator_slice(table, v.indicator, v.year, "ortsteil")["area_id"])
+ortsteil_ids = list(data.derived(views.indicator_slice, v.indicator, v.year, "ortsteil")["area_id"])
 url.init("ebene", "ortsteil", LEVELS)
 url.init("klassen", "quantiles", classify.METHODS)
 url.init("k", 5, range(3, 8), cast=int)
@@ -64,7 +64,7 @@ selected = shared_selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], state
 for key, value in (("ebene", level), ("klassen", method), ("k", k), ("gebiet", selected)):
     url.publish(key, value)
 
-shown = views.indicator_slice(table, v.indicator, v.year, level)
+shown = data.derived(views.indicator_slice, v.indicator, v.year, level)
 demo_banner(shown, v.lang)
 geo = data.geometry(level)
 geo_kind = geo["kind"].iloc[0] if len(geo) else "schematic"
@@ -76,15 +76,22 @@ fig = data.map_figure(v.indicator, v.year, level=level, method=method, k=k, fixe
 chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points")
 export_menu("map", v.indicator, v.year, focus, v.lang, key="karte_export",
             map_options={"method": method, "k": k, "selected_id": selected, "level": level,
-                         "breaks": classify.fixed_breaks(table, v.indicator, method, k, level=level) if fixed else None})
+                         "breaks": data.derived(classify.fixed_breaks, v.indicator, method, k, level=level)
+                         if fixed else None})
 
-if st.toggle(TEXT["animate"][v.lang], key="animation"):
-    all_breaks = classify.fixed_breaks(table, v.indicator, method, k, level=level)
-    chart(figures.map_animation_figure(table, geo, v.indicator, method=method, k=k, breaks=all_breaks,
-                                       focus_ids=focus, lang=v.lang, level=level), key="karte_animation")
+
+@st.fragment
+def animation():
+    """The play-through map: its toggle reruns only this part of the page."""
+    if st.toggle(TEXT["animate"][v.lang], key="animation"):
+        chart(data.map_animation(v.indicator, level=level, method=method, k=k, focus=focus, lang=v.lang),
+              key="karte_animation")
+
+
+animation()
 
 st.subheader(TEXT["table"][v.lang])
-display = views.display_table(shown, v.lang)
+display = data.indicator_display(v.indicator, v.year, level, v.lang)
 st.dataframe(display, hide_index=True, width="stretch")
 indicator_downloads(shown, [v.indicator], f"karte_{v.indicator}_{v.year}", v.lang, key="karte_dl")
 source_caption(shown, v.lang)

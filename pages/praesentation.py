@@ -68,13 +68,12 @@ bar[3].button(TEXT["next"][v.lang], key="folie_weiter", on_click=_go, args=(1, t
 bar[4].page_link("pages/ueberblick.py", label=TEXT["end"][v.lang], width="stretch")
 url.publish(SLIDE_KEY, n)
 
-shown = presentation.step_rows(step, table)
+figure, shown, subtitle = data.slide(n, v.lang)
 geo = data.geometry("ortsteil")
-st.markdown(f'<div class="qm-slide-subtitle">{html.escape(presentation.step_subtitle(step, table, v.lang))}</div>',
-            unsafe_allow_html=True)
+st.markdown(f'<div class="qm-slide-subtitle">{html.escape(subtitle)}</div>', unsafe_allow_html=True)
 if is_illustrative(shown):
     st.warning(TEXT["demo"][v.lang], icon="⚠️")
-chart(presentation.step_figure(step, table, geo, v.lang), key=f"folie_chart_{n}")
+chart(figure, key=f"folie_chart_{n}")
 if step.kind == "map":
     geo_kind = geo["kind"].iloc[0] if len(geo) else "schematic"
     st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_official", v.lang))

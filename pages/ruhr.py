@@ -37,7 +37,7 @@ TEXT = {
 
 v = view()
 table = data.ruhr_table()
-measures = ruhr_views.measures(table)
+measures = data.ruhr_measures()
 ids = list(measures)
 
 
@@ -64,7 +64,7 @@ url.publish("ruhr_jahr", year)
 
 shown = table[table["indicator_id"] == measure_id]
 demo_banner(shown, v.lang)  # official figures: is_demo is False, so no banner
-st.markdown(ruhr_views.position_summary(table, measure, year, v.lang))
+st.markdown(data.ruhr_summary(measure_id, year, v.lang))
 st.markdown(f"**{TEXT['definition'][v.lang]}:** {html.escape(measure.definition.get(v.lang, ''))}")
 with st.expander(TEXT["notes"][v.lang], expanded=len(years) == 1):
     st.markdown("\n".join(f"- {html.escape(n)}" for n in measure.notes.get(v.lang, [])))
@@ -85,7 +85,7 @@ chart(data.ruhr_chart("position", "", None, v.lang), key="ruhr_position")
 st.caption(TEXT["position_help"][v.lang])
 
 st.subheader(TEXT["table"][v.lang])
-display = ruhr_views.display_table(ruhr_views.ranking_slice(table, measure_id, year), measure, v.lang)
+display = data.ruhr_display(measure_id, year, v.lang)
 st.dataframe(display, hide_index=True, width="stretch")
 table_downloads(display, f"ruhr_{measure_id}_{year}", v.lang, ruhr_views.metadata_frame(measure, v.lang),
                 key="ruhr_dl")

@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from indicators import figures, views
+from indicators import views
 from indicators.areas import area_names, focus_ids, ortsteile, parent_of
 from indicators.export import report
 from indicators.formats import fmt_date, fmt_number
@@ -57,14 +57,13 @@ if export_available(v.lang):
 left, right = st.columns([2, 1])
 with left:
     st.subheader(TEXT["summary"][v.lang])
-    st.markdown(text.profile_summary(table, area_id, v.year, v.lang))
+    st.markdown(data.derived(text.profile_summary, area_id, v.year, v.lang))
 with right:
     st.subheader(TEXT["where"][v.lang])
-    chart(figures.locator_map_figure(data.geometry("ortsteil"), area_id), key="locator")
+    chart(data.locator_map(area_id), key="locator")
 
 st.subheader(TEXT["all"][v.lang])
-profile = views.profile(table, area_id, v.year)
-chart(figures.profile_bars_figure(profile, v.lang), key="profile_bars")
+chart(data.profile_bars(area_id, v.year, v.lang), key="profile_bars")
 rows = table[(table["area_id"] == area_id) & (table["year"] == v.year)]
 st.dataframe(views.display_table(rows, v.lang), hide_index=True, width="stretch")
 indicator_downloads(rows, catalog.indicators, f"steckbrief_{area_id}_{v.year}", v.lang, key="steckbrief_dl")

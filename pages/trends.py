@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import figures, views
+from indicators import views
 from indicators.load import published
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, metadata_for, source_caption, table_downloads, view
@@ -40,7 +40,7 @@ if not v.ortsteile:
     st.info(TEXT["choose"][v.lang])
     st.stop()
 
-frame = views.trend_frame(table, v.indicator, list(v.ortsteile), mode)
+frame = data.derived(views.trend_frame, v.indicator, tuple(v.ortsteile), mode)
 shown = table[(table["indicator_id"] == v.indicator) & table["area_id"].isin(frame["area_id"].unique())]
 demo_banner(shown, v.lang)
 points = published.comparable_points(v.indicator)
@@ -58,9 +58,6 @@ source_caption(shown, v.lang)
 
 with st.expander(TEXT["published"][v.lang], expanded=ind.theme == "langzeitarbeitslosigkeit"):
     st.caption(TEXT["published_help"][v.lang])
-    labels = published.measure_labels()
     for measure in SERIES:
-        series = published.series(measure)
-        if len(series):
-            chart(figures.published_series_figure(series, labels.get(measure, measure), v.lang),
-                  key=f"pub_{measure}")
+        if len(published.series(measure)):
+            chart(data.published_series_figure(measure, v.lang), key=f"pub_{measure}")

@@ -56,7 +56,7 @@ for theme in catalog.themes.values():
             chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
     columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))
     for area_id in focus_ids():
-        st.markdown("- " + text.deviation_sentence(table, ind.id, area_id, year, v.lang))
+        st.markdown("- " + data.derived(text.deviation_sentence, ind.id, area_id, year, v.lang))
     links = st.columns([1, 1, 4])
     links[0].page_link("pages/karte.py", label="🗺️ " + t("page_map", v.lang), query_params={"ind": ind.id})
     links[1].page_link("pages/trends.py", label="📈 " + t("page_trends", v.lang), query_params={"ind": ind.id})

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import figures, views
+from indicators import views
 from indicators.areas import focus_ids
 from indicators.views import comparison
 from ui import data, url
@@ -26,7 +26,7 @@ ind = catalog.indicators[v.indicator]
 table = data.indicator_table()
 
 st.title(f"{t('page_compare', v.lang)}: {ind.label(v.lang)} {v.year}")
-shown = views.indicator_slice(table, v.indicator, v.year, None)
+shown = data.derived(views.indicator_slice, v.indicator, v.year, None)
 demo_banner(shown, v.lang)
 
 st.subheader(TEXT["ranking"][v.lang])
@@ -46,23 +46,30 @@ if ind.is_rate:
 
 if ind.is_rate:
     st.subheader(TEXT["groups"][v.lang])
-    pooled = views.pooled_groups(table, v.indicator, v.year, focus_ids())
-    chart(figures.groups_figure(pooled, v.indicator, v.lang), key="groups")
+    chart(data.groups_figure(v.indicator, v.year, tuple(focus_ids()), v.lang), key="groups")
     st.caption(TEXT["groups_help"][v.lang])
 
-st.subheader(TEXT["scatter"][v.lang])
-rates = [i for i, x in catalog.indicators.items() if x.is_rate]
-url.init("x", "kinderarmut", rates)
-url.init("y", "ohne_abschluss_quote", rates)
-cols = st.columns(2)
-x_id = cols[0].selectbox(TEXT["x"][v.lang], rates, key="x",
-                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True))
-y_id = cols[1].selectbox(TEXT["y"][v.lang], rates, key="y",
-                         format_func=lambda i: catalog.indicators[i].label(v.lang, short=True))
-url.publish("x", x_id)
-url.publish("y", y_id)
-chart(data.figure("scatter_figure", x_id, y_id, v.year, tuple(focus_ids()), v.lang), key="scatter")
 
-ortsteil_rows = views.indicator_slice(table, v.indicator, v.year, "ortsteil")
+
+@st.fragment
+def scatter():
+    """The scatter plot and its two axes: choosing an axis reruns only this part of the page."""
+    st.subheader(TEXT["scatter"][v.lang])
+    rates = [i for i, x in catalog.indicators.items() if x.is_rate]
+    url.init("x", "kinderarmut", rates)
+    url.init("y", "ohne_abschluss_quote", rates)
+    cols = st.columns(2)
+    x_id = cols[0].selectbox(TEXT["x"][v.lang], rates, key="x",
+                             format_func=lambda i: catalog.indicators[i].label(v.lang, short=True))
+    y_id = cols[1].selectbox(TEXT["y"][v.lang], rates, key="y",
+                             format_func=lambda i: catalog.indicators[i].label(v.lang, short=True))
+    url.publish("x", x_id)
+    url.publish("y", y_id)
+    chart(data.figure("scatter_figure", x_id, y_id, v.year, tuple(focus_ids()), v.lang), key="scatter")
+
+
+scatter()
+
+ortsteil_rows = data.derived(views.indicator_slice, v.indicator, v.year, "ortsteil")
 indicator_downloads(ortsteil_rows, [v.indicator], f"vergleich_{v.indicator}_{v.year}", v.lang, key="vergleich_dl")
 source_caption(shown, v.lang)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a Debian machine: Chromium + fonts (for image
-# export and browser tests) and a virtualenv with the pinned Python packages.
+# export and browser tests), nginx (scripts/serve.sh) and a virtualenv with the pinned Python packages.
 # Usage: scripts/setup.sh [--dev]   (idempotent; fast when everything is already there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 # the page icons are emoji: without this font a local browser shows empty boxes
 [ -d /usr/share/fonts/truetype/noto ] || need_apt+=(fonts-noto-color-emoji)
+# the reverse proxy of scripts/serve.sh (several app processes for many users)
+{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installiere Debian-Pakete: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

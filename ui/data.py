@@ -8,16 +8,34 @@ from indicators.areas import load_areas
 from indicators.build import pipeline
 from indicators.catalog import load_catalog
 
+_VERSION_SEEN: dict = {}
+
 
 def data_version() -> str:
     """Names the data in use (store folder + active version), so caches refresh after an import.
 
-    A committed version never changes, so the pair is a safe cache key.
+    A committed version never changes, so the pair is a safe cache key. Every call looks at the
+    store's CURRENT file, so a version committed by another process (another worker behind nginx)
+    is seen on the next rerun; only the file's identity (inode, mtime, size — an import replaces it
+    by an atomic rename) is checked each time, the file is read again only when that changed
+    (a page calls this a dozen times per rerun).
     """
     from indicators.paths import store_dir
-    from indicators.store import active_version
+    from indicators.store import CURRENT_FILE, active_version
 
-    return f"{store_dir()}:{active_version()}"
+    store = store_dir()
+    try:
+        info = (store / CURRENT_FILE).stat()
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+    except FileNotFoundError:
+        stamp = None
+    key = (str(store), stamp)
+    version = _VERSION_SEEN.get(key)
+    if version is None:
+        version = f"{store}:{active_version()}"
+        _VERSION_SEEN.clear()
+        _VERSION_SEEN[key] = version
+    return version
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -91,6 +109,121 @@ def map_figure(indicator_id: str, year: int, *, level: str = "ortsteil", method:
                 lang, large_text)
 
 
+# Everything below depends only on (data version, arguments): computed once and shared by every
+# session of the process (st.cache_resource: no copy per rerun). Callers must not modify results.
+@st.cache_resource(show_spinner=False, max_entries=4096)
+def _derived(version: str, name: str, _func, args: tuple, kwargs: tuple):
+    return _func(_table(version), *args, **dict(kwargs))
+
+
+def derived(func, *args, **kwargs):
+    """func(indicator table, *args, **kwargs) — a slice, table, sentence or figure — once per data version.
+
+    ``func`` is a function of the indicators package whose first parameter is the indicator table;
+    the arguments must be hashable (tuples, not lists). The result is shared: do not modify it.
+    """
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _derived(data_version(), name, func, args, tuple(sorted(kwargs.items())))
+
+
+def indicator_display(indicator_id: str, year: int | None, level: str | None, lang: str):
+    """views.display_table of an indicator slice (cached)."""
+    return derived(_display_of_slice, indicator_id, year, level, lang)
+
+
+def _display_of_slice(table, indicator_id, year, level, lang):
+    from indicators import views
+
+    return views.display_table(views.indicator_slice(table, indicator_id, year, level), lang)
+
+
+def filtered_display(indicator_ids: tuple, levels: tuple, first_year: int, last_year: int, lang: str):
+    """The Daten page's table: (rows, display table) for indicators, levels and a year span (cached)."""
+    return derived(_filtered_display, tuple(indicator_ids), tuple(levels), int(first_year), int(last_year), lang)
+
+
+def _filtered_display(table, indicator_ids, levels, first_year, last_year, lang):
+    from indicators import views
+
+    rows = table[table["indicator_id"].isin(indicator_ids) & table["level"].isin(levels)
+                 & table["year"].between(first_year, last_year)]
+    return rows, views.display_table(rows, lang)
+
+
+def profile_bars(area_id: str, year: int, lang: str):
+    """The Steckbrief's bars of every indicator for one Ortsteil and year (cached)."""
+    return derived(_profile_bars, area_id, year, lang)
+
+
+def _profile_bars(table, area_id, year, lang):
+    from indicators import figures, views
+
+    return figures.profile_bars_figure(views.profile(table, area_id, year), lang)
+
+
+def groups_figure(indicator_id: str, year: int, focus: tuple, lang: str):
+    """The Vergleich page's pooled focus-vs-rest bars (cached)."""
+    return derived(_groups_figure, indicator_id, year, focus, lang)
+
+
+def _groups_figure(table, indicator_id, year, focus, lang):
+    from indicators import figures, views
+
+    return figures.groups_figure(views.pooled_groups(table, indicator_id, year, list(focus)), indicator_id, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _locator(version: str, area_id: str):
+    from indicators import figures
+
+    return figures.locator_map_figure(_geometry("ortsteil", version), area_id)
+
+
+def locator_map(area_id: str):
+    """The small 'where is it' map of the Steckbrief (cached)."""
+    return _locator(data_version(), area_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _slide(version: str, n: int, lang: str):
+    from indicators.figures import presentation
+
+    table = _table(version)
+    step = presentation.sequence(catalog())[n - 1]
+    return (presentation.step_figure(step, table, _geometry("ortsteil", version), lang),
+            presentation.step_rows(step, table), presentation.step_subtitle(step, table, lang))
+
+
+def slide(n: int, lang: str):
+    """(figure, rows, subtitle) of presentation slide n (1-based), cached."""
+    return _slide(data_version(), n, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map_animation(version: str, indicator_id: str, level: str, method: str, k: int, focus: tuple, lang: str):
+    from indicators import figures
+    from indicators.views import classify
+
+    table = _table(version)
+    breaks = classify.fixed_breaks(table, indicator_id, method, k, level=level)
+    return figures.map_animation_figure(table, _geometry(level, version), indicator_id, method=method, k=k,
+                                        breaks=breaks, focus_ids=focus, lang=lang, level=level)
+
+
+def map_animation(indicator_id: str, *, level: str, method: str, k: int, focus=(), lang: str = "de"):
+    """The Karte page's play-through-the-years map (cached)."""
+    return _map_animation(data_version(), indicator_id, level, method, int(k), tuple(focus), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def published_series_figure(measure: str, lang: str):
+    """The chart of one published series (bundled, independent of the store; cached)."""
+    from indicators import figures
+    from indicators.load.published import measure_labels, series
+
+    return figures.published_series_figure(series(measure), measure_labels().get(measure, measure), lang)
+
+
 @st.cache_data(show_spinner=False)
 def published():
     """The published real figures (bundled, cited)."""
@@ -100,7 +233,12 @@ def published():
 
 
 def all_sources() -> dict:
-    """Bundled and imported sources by source_id."""
+    """Bundled and imported sources by source_id (cached per data version; do not modify)."""
+    return _all_sources(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _all_sources(version: str) -> dict:
     from indicators import store
 
     return store.all_sources()
@@ -121,6 +259,38 @@ def _ruhr_table(version: str):
 def ruhr_table():
     """Official Kreis figures: the shipped ones plus any imported GENESIS tables (cached per data version)."""
     return _ruhr_table(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _ruhr_measures(version: str):
+    from indicators.views import ruhr as ruhr_views
+
+    return ruhr_views.measures(_ruhr_table(version))
+
+
+def ruhr_measures() -> dict:
+    """ruhr_views.measures of the Ruhr table (cached per data version: it reads every table's years)."""
+    return _ruhr_measures(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _ruhr_view(version: str, what: str, measure_id: str, year: int, lang: str):
+    from indicators.views import ruhr as ruhr_views
+
+    table, measure = _ruhr_table(version), _ruhr_measures(version)[measure_id]
+    if what == "summary":
+        return ruhr_views.position_summary(table, measure, year, lang)
+    return ruhr_views.display_table(ruhr_views.ranking_slice(table, measure_id, year), measure, lang)
+
+
+def ruhr_summary(measure_id: str, year: int, lang: str) -> str:
+    """ruhr_views.position_summary for a measure and year (cached)."""
+    return _ruhr_view(data_version(), "summary", measure_id, int(year), lang)
+
+
+def ruhr_display(measure_id: str, year: int, lang: str):
+    """The Ruhr page's table of the ranking (cached; do not modify)."""
+    return _ruhr_view(data_version(), "table", measure_id, int(year), lang)
 
 
 def ruhr_chart(kind: str, measure_id: str, year: int | None, lang: str):

@@ -22,13 +22,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(port: int, env: dict | None = None, secrets_file: Path | None = None) -> subprocess.Popen:
-    """Start `streamlit run dashboard.py` on 127.0.0.1:port in its own process group.
+def start(port: int, env: dict | None = None, secrets_file: Path | None = None,
+          script: Path | None = None) -> subprocess.Popen:
+    """Start `streamlit run dashboard.py` (or another script) on 127.0.0.1:port in its own process group.
 
     ``secrets_file`` replaces every secrets.toml Streamlit would otherwise read (the project's and the
     user's); a path that does not exist means: no secrets, no sign-in.
     """
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "dashboard.py"),
+    command = [sys.executable, "-m", "streamlit", "run", str(script or PROJECT / "dashboard.py"),
                "--server.port", str(port), "--server.address", HOST, "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
     if secrets_file is not None:

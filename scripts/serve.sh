@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Serve the dashboard to many people: N Streamlit processes on loopback ports behind nginx.
+#
+# Usage: scripts/serve.sh [--workers N] [--port P] [--listen ADDRESS] [--run-dir DIR]
+#   --workers N     Streamlit processes (default: number of cores)
+#   --port P        nginx port (default 8080)
+#   --listen A      nginx address (default 0.0.0.0: reachable in the network; 127.0.0.1 for local use)
+#   --run-dir DIR   nginx config, pid, logs and temp files (default: a new temporary folder, removed at stop)
+#
+# Why so: one Python process runs one script at a time, so a second core needs a second process.
+# Streamlit keeps each browser session (widget state, uploads, downloads) inside one process, so
+# nginx pins a browser to one worker by a cookie it sets itself (qm_worker) and hashes. Every
+# worker reads the same data store (QUARTIERSMONITOR_DATA_DIR or userdata/): after an import each
+# worker serves the new version on its next rerun, because the app's caches are keyed by version.
+# Stop with Ctrl+C or SIGTERM to this script's PID: every worker and nginx is stopped by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROJECT="$(pwd)"
+
+WORKERS="$(nproc 2>/dev/null || echo 2)"
+PORT=8080
+LISTEN=0.0.0.0
+RUN_DIR=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workers) WORKERS="$2"; shift 2 ;;
+    --port) PORT="$2"; shift 2 ;;
+    --listen) LISTEN="$2"; shift 2 ;;
+    --run-dir) RUN_DIR="$2"; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "Unbekannte Option: $1 (siehe scripts/serve.sh --help)" >&2; exit 2 ;;
+  esac
+done
+case "$WORKERS" in ''|*[!0-9]*|0) echo "--workers braucht eine Zahl ≥ 1, nicht '$WORKERS'" >&2; exit 2 ;; esac
+case "$PORT" in ''|*[!0-9]*) echo "--port braucht eine Zahl, nicht '$PORT'" >&2; exit 2 ;; esac
+
+NGINX="$(command -v nginx || true)"
+[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; }
+if [ -z "$NGINX" ]; then
+  echo "nginx fehlt: scripts/setup.sh installiert es (Debian-Paket nginx)." >&2
+  exit 3
+fi
+PYTHON="${PYTHON:-$PROJECT/.venv/bin/python}"
+[ -x "$PYTHON" ] || PYTHON="$(command -v python3)"
+
+REMOVE_RUN_DIR=0
+if [ -z "$RUN_DIR" ]; then
+  RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/quartiersmonitor-serve.XXXXXX")"
+  REMOVE_RUN_DIR=1
+fi
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/temp"
+RUN_DIR="$(cd "$RUN_DIR" && pwd)"
+
+PIDS=()
+stop_all() {
+  trap - EXIT INT TERM
+  # nginx first (no new requests), then the workers; each by its PID (a worker's process group:
+  # an image export may have started a Chromium below it)
+  for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 50); do
+    alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.2
+  done
+  for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "$REMOVE_RUN_DIR" -eq 1 ] && rm -rf "$RUN_DIR"
+  echo "Quartiersmonitor gestoppt." >&2
+}
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
+
+# free loopback ports for the workers (asked from the system, so several instances can coexist)
+mapfile -t WORKER_PORTS < <("$PYTHON" - "$WORKERS" <<'EOF'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+EOF
+)
+
+# one cookie secret for all workers, so signed cookies (sign-in) are valid on every worker
+COOKIE_SECRET="$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')"
+
+start_worker() {
+  local port="$1"
+  # setsid: the worker leads its own process group, so stopping it also stops its children
+  QUARTIERSMONITOR_NETWORK=1 STREAMLIT_SERVER_COOKIE_SECRET="$COOKIE_SECRET" \
+    setsid "$PYTHON" -m streamlit run "$PROJECT/dashboard.py" \
+      --server.port "$port" --server.address 127.0.0.1 --server.headless true \
+      --browser.gatherUsageStats false --server.fileWatcherType none \
+      >"$RUN_DIR/logs/worker-$port.log" 2>&1 &
+  PIDS+=("$!")
+  echo "$!" >"$RUN_DIR/worker-$port.pid"
+}
+
+for port in "${WORKER_PORTS[@]}"; do start_worker "$port"; done
+
+healthy() {  # healthy PORT [HOST]
+  "$PYTHON" - "$1" "${2:-127.0.0.1}" <<'EOF'
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(f"http://{sys.argv[2]}:{sys.argv[1]}/_stcore/health", timeout=2) as reply:
+        sys.exit(0 if reply.read().decode().strip() == "ok" else 1)
+except OSError:
+    sys.exit(1)
+EOF
+}
+
+wait_healthy() {
+  local port="$1" pid="$2"
+  for _ in $(seq 300); do
+    healthy "$port" && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "Prozess auf Port $port ist beendet, siehe $RUN_DIR/logs/" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "Prozess auf Port $port antwortet nach 60 s nicht auf /_stcore/health" >&2
+  return 1
+}
+
+for i in "${!WORKER_PORTS[@]}"; do
+  wait_healthy "${WORKER_PORTS[$i]}" "${PIDS[$i]}" || exit 1
+done
+
+UPSTREAMS=""
+for port in "${WORKER_PORTS[@]}"; do
+  # passive health check: after 3 failed attempts a worker rests for 10 s, its sessions move on
+  UPSTREAMS+="        server 127.0.0.1:$port max_fails=3 fail_timeout=10s;"$'\n'
+done
+USER_LINE=""
+if [ "$(id -u)" -eq 0 ]; then
+  # nginx started by root drops its workers to an unprivileged user; they must write the temp files
+  USER_LINE="user nobody nogroup;"
+  chown -R nobody:nogroup "$RUN_DIR/temp"
+fi
+
+cat >"$RUN_DIR/nginx.conf" <<EOF
+# generated by scripts/serve.sh — do not edit (rewritten at every start)
+$USER_LINE
+worker_processes 1;
+pid $RUN_DIR/nginx.pid;
+error_log $RUN_DIR/logs/error.log warn;
+events { worker_connections 1024; }
+
+http {
+    access_log off;
+    client_body_temp_path $RUN_DIR/temp/client_body;
+    proxy_temp_path $RUN_DIR/temp/proxy;
+    fastcgi_temp_path $RUN_DIR/temp/fastcgi;
+    uwsgi_temp_path $RUN_DIR/temp/uwsgi;
+    scgi_temp_path $RUN_DIR/temp/scgi;
+    server_tokens off;
+
+    # Sticky sessions: a browser keeps the cookie qm_worker that nginx sets on its first request
+    # (a random request id), and every later request — the websocket /_stcore/stream, uploads,
+    # downloads — is hashed by it to the same worker. The first request hashes its own request id,
+    # the value the cookie then carries, so it lands on the same worker too. IP hashing would
+    # put everyone behind one proxy or NAT on one worker.
+    map \$cookie_qm_worker \$qm_sticky {
+        ""      \$request_id;
+        default \$cookie_qm_worker;
+    }
+    map \$cookie_qm_worker \$qm_set_cookie {
+        ""      "qm_worker=\$request_id; Path=/; HttpOnly; SameSite=Lax";
+        default "";
+    }
+    map \$http_upgrade \$connection_upgrade {
+        default upgrade;
+        ""      close;
+    }
+    log_format qm '\$remote_addr [\$time_local] "\$request" \$status \$body_bytes_sent '
+                  'upstream=\$upstream_addr sticky=\$qm_sticky rt=\$request_time';
+
+    upstream quartiersmonitor {
+        hash \$qm_sticky consistent;
+$UPSTREAMS    }
+
+    gzip on;
+    gzip_comp_level 5;
+    gzip_min_length 1024;
+    gzip_proxied any;
+    gzip_vary on;
+    gzip_types text/css application/javascript application/json text/plain image/svg+xml
+               application/octet-stream text/csv;
+
+    server {
+        listen $LISTEN:$PORT;
+        access_log $RUN_DIR/logs/access.log qm;
+        # the import page accepts files up to Streamlit's server.maxUploadSize (200 MB)
+        client_max_body_size 200m;
+        add_header Set-Cookie \$qm_set_cookie;
+
+        location = /_stcore/health {
+            proxy_pass http://quartiersmonitor;
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 5s;
+        }
+
+        location /_stcore/stream {
+            proxy_pass http://quartiersmonitor;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection \$connection_upgrade;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_connect_timeout 5s;
+            # the browser sends a heartbeat; an idle session may stay open for a working day
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+            proxy_buffering off;
+        }
+
+        location / {
+            proxy_pass http://quartiersmonitor;
+            proxy_http_version 1.1;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_connect_timeout 5s;
+            # image, report and deck exports can take several seconds; an upload is read in full
+            proxy_read_timeout 120s;
+            proxy_send_timeout 120s;
+            proxy_request_buffering off;
+            # a failing worker: try the next one for requests that carry no session yet
+            proxy_next_upstream error timeout http_502 http_503;
+        }
+    }
+}
+EOF
+
+"$NGINX" -t -q -e "$RUN_DIR/logs/error.log" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf"
+setsid "$NGINX" -e "$RUN_DIR/logs/error.log" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g 'daemon off;' &
+PIDS+=("$!")
+echo "$!" >"$RUN_DIR/nginx-master.pid"
+
+SHOWN_HOST="$LISTEN"; CHECK_HOST="$LISTEN"
+[ "$LISTEN" = "0.0.0.0" ] && { SHOWN_HOST="$(hostname -f 2>/dev/null || hostname)"; CHECK_HOST=127.0.0.1; }
+for _ in $(seq 100); do
+  healthy "$PORT" "$CHECK_HOST" && break
+  kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "nginx ist beendet, siehe $RUN_DIR/logs/error.log" >&2; exit 1; }
+  sleep 0.1
+done
+healthy "$PORT" "$CHECK_HOST" || { echo "nginx antwortet nicht auf Port $PORT" >&2; exit 1; }
+echo "Quartiersmonitor bereit: http://$SHOWN_HOST:$PORT ($WORKERS Prozesse: ${WORKER_PORTS[*]}; Ordner $RUN_DIR)"
+
+# run until stopped, or until any process ends (then stop the others: no half-served app)
+wait -n || true
+echo "Ein Prozess ist unerwartet beendet; stoppe alle." >&2
+exit 1
