@@ -52,7 +52,8 @@ for theme in catalog.themes.values():
                       help=GAP_HELP[v.lang])
             st.caption(SINCE[v.lang].format(year=first_year, change=fmt_pp(row["change_since_base"], ind.decimals,
                                                                             v.lang)))
-            chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
+            chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}",
+                  description=text.trend_sentence(table, ind.id, area_id, year, v.lang))
     columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))
     for area_id in focus_ids():
         st.markdown("- " + text.deviation_sentence(table, ind.id, area_id, year, v.lang))

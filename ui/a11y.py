@@ -1,0 +1,43 @@
+"""Accessibility plumbing that is not a chart: the document language and the feedback contact.
+
+Streamlit serves a fixed ``<html lang="en">``; a screen reader then reads German text with English
+pronunciation (WCAG 3.1.1). Streamlit has no option for it, so a tiny script (st.html runs it in the
+page itself, not in an iframe) sets the attribute on every run. The language is part of the script
+text, so a language switch changes the element and the script runs again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import streamlit as st
+
+PROJECT = Path(__file__).resolve().parent.parent
+CONTACT_FILE = PROJECT / ".streamlit" / "accessibility.toml"
+CONTACT_ENV = "QUARTIERSMONITOR_A11Y_CONTACT"
+
+
+def language_script(lang: str) -> str:
+    """The <script> that sets the document language ('de' or 'en')."""
+    return f"<script>document.documentElement.lang = {json.dumps(lang)};</script>"
+
+
+def set_document_language(lang: str) -> None:
+    """Make ``<html lang>`` follow the UI language (rendered in the sidebar: it takes no space there)."""
+    st.sidebar.html(language_script(lang), unsafe_allow_javascript=True)
+
+
+def feedback_contact() -> dict:
+    """Who receives accessibility feedback: the env var QUARTIERSMONITOR_A11Y_CONTACT (an e-mail address)
+    wins, else ``.streamlit/accessibility.toml`` ([contact] name, email, phone, address). Empty when unset."""
+    import tomllib
+
+    contact = {}
+    if CONTACT_FILE.exists():
+        with CONTACT_FILE.open("rb") as handle:
+            contact = dict(tomllib.load(handle).get("contact", {}))
+    if os.environ.get(CONTACT_ENV, "").strip():
+        contact["email"] = os.environ[CONTACT_ENV].strip()
+    return {k: str(v).strip() for k, v in contact.items() if str(v).strip()}
