@@ -24,6 +24,7 @@ PAGES = [
     ("pages/daten.py", "page_data", "🗂️", "daten"),
     ("pages/importieren.py", "page_import", "📥", "importieren"),
     ("pages/praesentation.py", "page_present", "🖥️", "praesentation"),
+    ("pages/barrierefreiheit.py", "page_a11y", "♿", "barrierefreiheit"),
 ]
 
 
