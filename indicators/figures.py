@@ -51,11 +51,13 @@ FONT_SIZE = {False: 13, True: 20}
 TITLE_SIZE = {False: 17, True: 26}
 LABEL_SIZE = {False: 10, True: 15}
 LINE_SCALE = {False: 1.0, True: 1.7}
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies; none of them is grey.
-LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+# Okabe-Ito, darkened where needed so every line reaches 3:1 on white (WCAG 1.4.11; #E69F00 and
+# #56B4E9 had 2.3:1), the yellow replaced by a brown; still distinguishable with the common colour-vision
+# deficiencies (tests/test_colours.py simulates them); none of them is grey.
+LINE_COLORS = ["#0072B2", "#D55E00", "#007A5E", "#C0468F", "#7A4A00", "#3D3D8F"]
 CITY_COLOR = "#000000"
 FOCUS_COLOR = "#D55E00"
-OTHER_COLOR = "#8DB8DA"
+OTHER_COLOR = "#5A8BBF"  # 3.6:1 on white (was #8DB8DA, 2.1:1)
 NO_DATA_COLOR = classify.NO_DATA_COLOR
 NO_DATA_TEXT_COLOR = "#6b6b6b"
 AREA_BORDER = "#ffffff"
