@@ -79,12 +79,13 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
     """
     from ui.alt_text import TEXT, figure_table, figure_title
 
-    title = figure_title(fig)
+    table = figure_table(fig, lang)
+    # untitled charts (sparklines) are named by their series, so the expanders of a page differ
+    title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
     sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
     with st.expander(TEXT["summary"][lang] + (f": {title}" if title else "")):
         for sentence in sentences:
             st.markdown(html.escape(sentence))
-        table = figure_table(fig, lang)
         if table.empty:
             if not sentences:
                 st.markdown(TEXT["empty"][lang])

@@ -1,0 +1,212 @@
+"""WCAG 2.1 AA in a real browser: axe-core on every page in both languages and in the special states,
+the document language, and the main tasks done with the keyboard alone (issue 14).
+
+One server and one browser for the module (fixtures from test_browser); one tab is reused per test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_browser import browser, dashboard  # noqa: F401 - module-scoped fixtures: one server here
+from ui.state import PAGES
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Rules switched off, each only for markup Streamlit itself renders and the project cannot change.
+DISABLED_RULES: dict[str, str] = {}
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples" / "import_beispiel.csv"
+MAIN = "[data-testid='stMain']"
+
+
+def settle(page, timeout: int = 120_000) -> None:
+    """Wait until Streamlit has drawn the page and stopped changing it (the machine may be slow)."""
+    page.wait_for_function(
+        """() => { const m = document.querySelector("[data-testid='stMain']");
+                   return m && m.innerText.trim().length > 20 && !document.querySelector("[data-testid='stStatusWidget']"); }""",
+        timeout=timeout)
+    last = None
+    for _ in range(60):
+        page.wait_for_timeout(500)
+        now = page.evaluate("""() => [document.querySelector("[data-testid='stMain']").innerHTML.length,
+            !!document.querySelector("[data-testid='stStatusWidget']"),
+            document.querySelectorAll("[data-stale='true']").length].join(':')""")
+        if now == last:
+            return
+        last = now
+
+
+def open_page(page, base: str, slug: str, lang: str, extra: str = "") -> None:
+    page.goto(f"{base}/{slug}?lang={lang}{extra}")
+    settle(page)
+
+
+def axe(page) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"],
+               "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def describe(where: str, violations: list[dict]) -> list[str]:
+    return [f"{where}: {v['id']} {n['target']} {n.get('failureSummary', '')[:160]}"
+            for v in violations for n in v["nodes"]]
+
+
+@pytest.fixture(scope="module")
+def tab(browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def started(dashboard, tab):  # noqa: F811
+    """The router's first run (a new server's first deep link would run a page without it)."""
+    tab.goto(dashboard)
+    settle(tab)
+    return dashboard
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_page_has_the_document_language_and_no_axe_violations(started, tab, lang):
+    problems, langs = [], {}
+    for _path, _key, _icon, slug in PAGES:
+        open_page(tab, started, slug, lang)
+        if slug == "karte":
+            tab.wait_for_selector("path.choroplethlocation", timeout=60_000)
+        langs[slug] = tab.evaluate("document.documentElement.lang")
+        problems += describe(f"{slug}?lang={lang}", axe(tab))
+    assert langs == {slug: lang for *_, slug in PAGES}
+    assert problems == []
+
+
+def test_map_with_a_selected_ortsteil_and_its_open_text_alternative(started, tab):
+    open_page(tab, started, "karte", "de", "&gebiet=stiepel")
+    tab.wait_for_selector("path.choroplethlocation", timeout=60_000)
+    tab.get_by_text("Diagramm als Text und Tabelle").first.click()
+    tab.wait_for_selector(f"{MAIN} [data-testid='stTable'] table", timeout=30_000)
+    table_text = tab.locator(f"{MAIN} [data-testid='stTable']").first.inner_text()
+    assert "Stiepel" in table_text and "Gebiet" in table_text
+    assert "Stiepel liegt" in tab.locator(f"{MAIN} details").first.inner_text()  # the generated sentence
+    assert describe("karte (Stiepel)", axe(tab)) == []
+
+
+def test_presentation_mode_after_stepping_forward(started, tab):
+    open_page(tab, started, "praesentation", "en")
+    tab.get_by_role("button", name="Next ▶").click()
+    settle(tab)
+    assert tab.get_by_text("Slide 2 of 12").count() == 1
+    assert tab.evaluate("document.documentElement.lang") == "en"
+    assert describe("praesentation (slide 2)", axe(tab)) == []
+
+
+def test_import_preview_of_a_sample_file(started, tab):
+    open_page(tab, started, "importieren", "de")
+    tab.locator(f"{MAIN} input[type='file']").first.set_input_files(str(SAMPLE))
+    tab.get_by_role("heading", name="Vorschau").wait_for(timeout=60_000)
+    settle(tab)
+    assert describe("importieren (Vorschau)", axe(tab)) == []
+
+
+def test_language_switch_changes_the_document_language(started, tab):
+    open_page(tab, started, "trends", "de")
+    assert tab.evaluate("document.documentElement.lang") == "de"
+    tab.locator("[data-testid='stSidebar'] label", has_text="English").click()
+    tab.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
+    settle(tab)
+    tab.locator("[data-testid='stSidebarNav'] a[href$='/vergleich']").click()
+    tab.wait_for_url("**/vergleich**")
+    settle(tab)
+    assert tab.evaluate("document.documentElement.lang") == "en"
+    tab.locator("[data-testid='stSidebar'] label", has_text="Deutsch").click()
+    tab.wait_for_function("() => document.documentElement.lang === 'de'", timeout=30_000)
+
+
+# --- keyboard only ---------------------------------------------------------------------------------
+
+def in_widget(testid: str, label: str) -> str:
+    """JS predicate: the focused element sits in the Streamlit widget ``testid`` labelled ``label``."""
+    return (f"(() => {{ const w = document.activeElement.closest(\"[data-testid='{testid}']\");"
+            f" return !!w && !!w.querySelector('label') && w.querySelector('label').innerText.trim() === {label!r}; }})()")
+
+
+def tab_to(page, predicate: str, limit: int = 120, backwards: bool = False) -> None:
+    """Press Tab until ``predicate`` holds for the focused element; fail if it never does."""
+    for _ in range(limit):
+        if page.evaluate(predicate):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    raise AssertionError(f"no focusable element matched {predicate}")
+
+
+def focus_is_visible(page) -> bool:
+    """The focused element draws the 3 px focus outline (ui.a11y.FOCUS_CSS) or a focus ring of its own."""
+    return page.evaluate("""() => { const el = document.activeElement; const s = getComputedStyle(el);
+        if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) return true;
+        const ring = el.closest("[data-baseweb='select'] > div, [data-baseweb='input']");
+        return !!ring && getComputedStyle(ring).borderColor !== 'rgba(0, 0, 0, 0)'; }""")
+
+
+def test_main_tasks_with_the_keyboard_alone(started, tab):
+    page = tab
+    open_page(page, started, "ueberblick", "de")
+    page.locator("body").focus()
+
+    # choose an indicator: type into the select box and confirm with Enter
+    tab_to(page, in_widget("stSelectbox", "Indikator"))
+    assert focus_is_visible(page)
+    page.keyboard.type("Kinderarmut")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**ind=kinderarmut**", timeout=30_000)
+    settle(page)
+
+    # choose a year: the slider moves with the arrow keys
+    tab_to(page, in_widget("stSlider", "Jahr") + " && document.activeElement.getAttribute('role') === 'slider'")
+    assert focus_is_visible(page)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**jahr=2023**", timeout=30_000)
+    settle(page)
+
+    # add an Ortsteil
+    tab_to(page, in_widget("stMultiSelect", "Ortsteile"))
+    page.keyboard.type("Stiepel")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**ot=stiepel**", timeout=30_000)
+    page.keyboard.press("Escape")
+    settle(page)
+
+    # switch to the map through the page navigation
+    tab_to(page, "document.activeElement.tagName === 'A' && document.activeElement.href.includes('/karte')",
+           backwards=True)
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/karte**", timeout=30_000)
+    settle(page)
+    assert page.locator("h1").first.inner_text().startswith("Karte: Kinderarmut 2023")
+
+    # export the map as PNG: open the export menu, move to the PNG button, press Enter
+    tab_to(page, "!!document.activeElement.closest(\"[data-testid='stPopover']\")")
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    tab_to(page, "document.activeElement.innerText.trim() === 'Diagramm als PNG'")
+    assert focus_is_visible(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".png")
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.keyboard.press("Escape")
+
+    # step through the presentation
+    tab_to(page, "document.activeElement.tagName === 'A' && document.activeElement.href.includes('/praesentation')",
+           backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/praesentation**", timeout=30_000)
+    settle(page)
+    assert page.get_by_text("Folie 1 von 12").count() == 1
+    tab_to(page, "document.activeElement.innerText.trim() === 'Weiter ▶'")
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    page.get_by_text("Folie 2 von 12").wait_for(timeout=30_000)
