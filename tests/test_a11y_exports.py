@@ -112,3 +112,10 @@ FOCUS_NAMES = ["Kruppwerke", "Hamme", "Wattenscheid-Mitte", "Westenfeld"]
 def test_plain_strips_plotly_markup():
     assert plain("<b>Hamme</b><br>Kinderarmut: 39,0 %") == "Hamme – Kinderarmut: 39,0 %"
     assert plain("A &amp; B") == "A & B"
+
+
+def test_trend_lines_differ_by_marker_shape_not_only_by_colour(table):
+    fig = figures.trend_figure(table, "kinderarmut", ["hamme", "stiepel"], "absolute", lang="de")
+    symbols = {t.name: t.marker.symbol for t in fig.data if t.type == "scatter" and t.mode == "lines+markers"}
+    assert symbols["Hamme"] == "circle" and symbols["Stiepel"] == "square"
+    assert symbols["Stadt Bochum"] == "circle"  # the city: the thick black line
