@@ -25,11 +25,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def wait_until_idle(page) -> None:
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_timeout(400)
-    page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=30_000)
-    page.wait_for_timeout(300)
+def settle(page, timeout: int = 120_000) -> None:
+    """Wait until Streamlit has drawn the page and stopped changing it (on a loaded machine the first
+    run takes many seconds before the status widget even appears, so "no status widget" is not enough)."""
+    page.wait_for_function(
+        """() => { const m = document.querySelector("[data-testid='stMain']");
+                   return m && m.innerText.trim().length > 20 && !document.querySelector("[data-testid='stStatusWidget']"); }""",
+        timeout=timeout)
+    last = None
+    for _ in range(60):
+        page.wait_for_timeout(500)
+        now = page.evaluate("""() => [document.querySelector("[data-testid='stMain']").innerHTML.length,
+            !!document.querySelector("[data-testid='stStatusWidget']"),
+            document.querySelectorAll("[data-stale='true']").length].join(':')""")
+        if now == last:
+            return
+        last = now
 
 
 def axe_violations(page, disabled: dict | None = None) -> list[dict]:
@@ -64,11 +75,11 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(base)  # the router's first run (a new server's first deep link skips it)
-            wait_until_idle(page)
+            settle(page)
             for lang in ("de", "en"):
                 for _path, _key, _icon, slug in PAGES:
                     page.goto(f"{base}/{slug}?lang={lang}")
-                    wait_until_idle(page)
+                    settle(page)
                     if slug == "karte":
                         page.wait_for_selector("path.choroplethlocation", timeout=20_000)
                     found = summary(axe_violations(page))
