@@ -8,7 +8,7 @@ text, so a language switch changes the element and the script runs again.
 
 from __future__ import annotations
 
-import json
+import html
 import os
 from pathlib import Path
 
@@ -20,8 +20,20 @@ CONTACT_ENV = "QUARTIERSMONITOR_A11Y_CONTACT"
 
 
 def language_script(lang: str) -> str:
-    """The <script> that sets the document language ('de' or 'en')."""
-    return f"<script>document.documentElement.lang = {json.dumps(lang)};</script>"
+    """A hidden marker with the language and a script that copies it to ``<html lang>``.
+
+    Streamlit runs an st.html script when the element mounts, not when its content changes on a
+    rerun, so the script also installs (once per browser tab) an observer that re-applies the
+    marker's language whenever the page changes, e.g. after the language switch.
+    """
+    return (f'<span class="qm-doc-lang" data-lang="{html.escape(lang)}" hidden></span><script>(() => {{'
+            "const apply = () => { const m = document.querySelector('.qm-doc-lang');"
+            " if (m && document.documentElement.lang !== m.dataset.lang) document.documentElement.lang = m.dataset.lang; };"
+            " apply();"
+            " if (!window.qmLangObserver) { window.qmLangObserver = new MutationObserver(apply);"
+            " window.qmLangObserver.observe(document.body, {subtree: true, childList: true, attributes: true,"
+            " attributeFilter: ['data-lang']}); }"
+            "})();</script>")
 
 
 # A clearly visible keyboard focus everywhere (WCAG 2.4.7): Streamlit's own focus rings are faint or,
