@@ -78,7 +78,7 @@ def main() -> None:
             settle(page)
             for lang in ("de", "en"):
                 for _path, _key, _icon, slug in PAGES:
-                    page.goto(f"{base}/{slug}?lang={lang}")
+                    page.goto(f"{base}/{'' if slug == PAGES[0][3] else slug}?lang={lang}")
                     settle(page)
                     if slug == "karte":
                         page.wait_for_selector("path.choroplethlocation", timeout=20_000)

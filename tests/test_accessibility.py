@@ -22,7 +22,8 @@ MAIN = "[data-testid='stMain']"
 
 
 def open_page(page, base: str, slug: str, lang: str, extra: str = "") -> None:
-    page.goto(f"{base}/{slug}?lang={lang}{extra}")
+    path = "" if slug == PAGES[0][3] else slug  # the default page lives at "/" ("/ueberblick" is "Page not found")
+    page.goto(f"{base}/{path}?lang={lang}{extra}")
     settle(page)
 
 
