@@ -177,7 +177,8 @@ def test_main_tasks_with_the_keyboard_alone(started, tab):
     page.keyboard.press("Enter")
     page.wait_for_url("**/karte**", timeout=30_000)
     settle(page)
-    assert page.locator("h1").first.inner_text().startswith("Karte: Kinderarmut 2023")
+    assert page.locator("h1").first.inner_text().startswith("Karte: Kinderarmut")
+    assert "jahr=2023" in page.url and "ot=stiepel" in page.url  # year and Ortsteil chosen above travel along
 
     # export the map as PNG: open the export menu, move to the PNG button, press Enter
     tab_to(page, text_is("Exportieren"))
