@@ -23,16 +23,17 @@ def language_script(lang: str) -> str:
     """A hidden marker with the language and a script that copies it to ``<html lang>``.
 
     Streamlit runs an st.html script when the element mounts, not when its content changes on a
-    rerun, so the script also installs (once per browser tab) an observer that re-applies the
-    marker's language whenever the page changes, e.g. after the language switch.
+    rerun, so the script also watches its own element (not the whole page: cheap) and re-applies
+    the marker's language when the content changes, e.g. after the language switch.
     """
     return (f'<span class="qm-doc-lang" data-lang="{html.escape(lang)}" hidden></span><script>(() => {{'
             "const apply = () => { const m = document.querySelector('.qm-doc-lang');"
             " if (m && document.documentElement.lang !== m.dataset.lang) document.documentElement.lang = m.dataset.lang; };"
             " apply();"
-            " if (!window.qmLangObserver) { window.qmLangObserver = new MutationObserver(apply);"
-            " window.qmLangObserver.observe(document.body, {subtree: true, childList: true, attributes: true,"
-            " attributeFilter: ['data-lang']}); }"
+            " const box = document.querySelector('.qm-doc-lang') && document.querySelector('.qm-doc-lang').parentElement;"
+            " if (box && !box.qmLangObserved) { box.qmLangObserved = true;"
+            " new MutationObserver(apply).observe(box, {subtree: true, childList: true, attributes: true,"
+            " characterData: true}); }"
             "})();</script>")
 
 
