@@ -184,7 +184,7 @@ def test_main_tasks_with_the_keyboard_alone(started, tab):
     tab_to(page, text_is("Exportieren"))
     assert focus_is_visible(page)
     page.keyboard.press("Enter")
-    tab_to(page, text_is("Diagramm als PNG"))
+    tab_to(page, text_is("Diagramm als PNG"), limit=400)  # the open menu is a layer at the end of the page
     assert focus_is_visible(page)
     with page.expect_download(timeout=120_000) as download:
         page.keyboard.press("Enter")
