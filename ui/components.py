@@ -61,13 +61,14 @@ def source_caption(frame: pd.DataFrame, lang: str) -> None:
         st.caption(f"{t('sources', lang)}: {text}")
 
 
-def chart(fig, key: str, description: str | list[str] | None = None, **kwargs):
+def chart(fig, key: str, description: str | list[str] | None = None, alternative: bool = True, **kwargs):
     """A plotly chart, offline (no topojson from a CDN) and in the figure's own colours, followed by its
     text alternative (WCAG 1.1.1): generated sentences (``description``) and the chart's data as a table."""
     from indicators.figures import PLOTLY_CONFIG
 
     event = st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
-    chart_alternative(fig, description, st.session_state.get("lang", "de"))
+    if alternative:  # False only where the page gives one shared alternative for several small charts
+        chart_alternative(fig, description, st.session_state.get("lang", "de"))
     return event
 
 
