@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import auth, data, url
+from ui.a11y import inject_focus_style, set_document_language
 from ui.components import ROUTED_KEY
 from ui.i18n import LANGUAGES, t
 from ui.state import current_lang, page_objects, sidebar
@@ -16,6 +17,9 @@ table = data.indicator_table()
 st.session_state["view"] = sidebar(sorted(table["year"].unique().tolist()))
 auth.sidebar_panel(access, st.session_state["view"].lang)
 st.sidebar.caption(t("app_subtitle", st.session_state["view"].lang))
+st.sidebar.page_link("pages/barrierefreiheit.py", label=t("page_a11y", st.session_state["view"].lang), icon="♿")
+set_document_language(st.session_state["view"].lang)
+inject_focus_style()
 st.session_state[ROUTED_KEY] = True
 try:
     navigation.run()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators import views
 from indicators.areas import area_names, focus_ids
-from indicators.views import classify
+from indicators.views import classify, text
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, indicator_downloads, source_caption, view
 from ui.i18n import t
@@ -73,7 +73,10 @@ st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_offi
 focus = focus_ids() if level == "ortsteil" else ()
 fig = data.map_figure(v.indicator, v.year, level=level, method=method, k=k, fixed=fixed, focus=focus,
                       selected=selected, lang=v.lang)
-chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points")
+# the text alternative names the focus and the selected Ortsteil in sentences (map tiles carry no text for a screen reader)
+described = [a for a in (*focus, selected) if a] if level == "ortsteil" else []
+chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points",
+      description=[text.deviation_sentence(table, v.indicator, a, v.year, v.lang) for a in dict.fromkeys(described)])
 export_menu("map", v.indicator, v.year, focus, v.lang, key="karte_export",
             map_options={"method": method, "k": k, "selected_id": selected, "level": level,
                          "breaks": data.derived(classify.fixed_breaks, v.indicator, method, k, level=level)

@@ -15,6 +15,8 @@ from ui.components import chart, demo_banner, export_available, indicator_downlo
 from ui.i18n import t
 from ui.state import shared_selectbox
 
+LOCATOR = {"de": "Lageplan: {name} (Stadtbezirk {bezirk}) ist in der Übersichtskarte aller Ortsteile Bochums hervorgehoben.",
+           "en": "Locator: {name} (borough {bezirk}) is highlighted on the overview map of all districts of Bochum."}
 TEXT = {
     "pdf": {"de": "Steckbrief als PDF (2 Seiten A4)", "en": "Profile as PDF (2 A4 pages)"},
     "choose": {"de": "Ortsteil", "en": "District"},
@@ -60,7 +62,8 @@ with left:
     st.markdown(data.derived(text.profile_summary, area_id, v.year, v.lang))
 with right:
     st.subheader(TEXT["where"][v.lang])
-    chart(data.locator_map(area_id), key="locator")
+    chart(data.locator_map(area_id), key="locator",
+          description=LOCATOR[v.lang].format(name=names.get(area_id, area_id), bezirk=names[bezirk]))
 
 st.subheader(TEXT["all"][v.lang])
 chart(data.profile_bars(area_id, v.year, v.lang), key="profile_bars")
@@ -112,7 +115,8 @@ key_ids = [th.key_indicator for th in catalog.themes.values() if th.key_indicato
 cols = st.columns(2)
 for i, indicator_id in enumerate(key_ids):
     with cols[i % 2]:
-        chart(data.trend_figure(indicator_id, [area_id], "absolute", v.lang), key=f"steckbrief_trend_{indicator_id}")
+        chart(data.trend_figure(indicator_id, [area_id], "absolute", v.lang), key=f"steckbrief_trend_{indicator_id}",
+              description=text.trend_sentence(table, indicator_id, area_id, v.year, v.lang))
 
 st.subheader(TEXT["published"][v.lang])
 facts = published.for_area(area_id)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from indicators import views
 from indicators.load import published
+from indicators.views import text
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, metadata_for, source_caption, table_downloads, view
 from ui.i18n import t
@@ -44,7 +45,8 @@ frame = data.derived(views.trend_frame, v.indicator, tuple(v.ortsteile), mode)
 shown = table[(table["indicator_id"] == v.indicator) & table["area_id"].isin(frame["area_id"].unique())]
 demo_banner(shown, v.lang)
 points = published.comparable_points(v.indicator)
-chart(data.trend_figure(v.indicator, v.ortsteile, mode, v.lang), key="trend_chart")
+chart(data.trend_figure(v.indicator, v.ortsteile, mode, v.lang), key="trend_chart",
+      description=[text.trend_sentence(table, v.indicator, a, v.year, v.lang) for a in v.ortsteile])
 export_menu("trend", v.indicator, None, v.ortsteile, v.lang, key="trend_export", map_options={"mode": mode})
 if mode == "absolute" and len(points):
     st.caption(TEXT["points"][v.lang])

@@ -7,7 +7,7 @@ from indicators.export import deck
 from indicators.formats import fmt_pp, fmt_value
 from indicators.views import text
 from ui import data
-from ui.components import chart, demo_banner, export_available, source_caption, view
+from ui.components import chart, chart_alternative, demo_banner, export_available, source_caption, view
 from ui.i18n import t
 
 GAP_HELP = {"de": "Abstand zum Stadtdurchschnitt in Prozentpunkten", "en": "Gap to the city average in percentage points"}
@@ -53,10 +53,14 @@ for theme in catalog.themes.values():
                       help=GAP_HELP[v.lang])
             st.caption(SINCE[v.lang].format(year=first_year, change=fmt_pp(row["change_since_base"], ind.decimals,
                                                                             v.lang)))
-            chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}")
+            chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}",
+                  alternative=False)
     columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))
     for area_id in focus_ids():
         st.markdown("- " + data.derived(text.deviation_sentence, ind.id, area_id, year, v.lang))
+    # one text alternative for the theme's four sparklines: their series as a table, with trend sentences
+    chart_alternative(data.trend_figure(ind.id, tuple(focus_ids()), "absolute", v.lang),
+                      [data.derived(text.trend_sentence, ind.id, a, year, v.lang) for a in focus_ids()], v.lang)
     links = st.columns([1, 1, 4])
     links[0].page_link("pages/karte.py", label="🗺️ " + t("page_map", v.lang), query_params={"ind": ind.id})
     links[1].page_link("pages/trends.py", label="📈 " + t("page_trends", v.lang), query_params={"ind": ind.id})

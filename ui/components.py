@@ -60,11 +60,37 @@ def source_caption(frame: pd.DataFrame, lang: str) -> None:
         st.caption(f"{t('sources', lang)}: {text}")
 
 
-def chart(fig, key: str, **kwargs):
-    """A plotly chart, offline (no topojson from a CDN) and in the figure's own colours."""
+def chart(fig, key: str, description: str | list[str] | None = None, alternative: bool = True, **kwargs):
+    """A plotly chart, offline (no topojson from a CDN) and in the figure's own colours, followed by its
+    text alternative (WCAG 1.1.1): generated sentences (``description``) and the chart's data as a table."""
     from indicators.figures import PLOTLY_CONFIG
 
-    return st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    event = st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    if alternative:  # False only where the page gives one shared alternative for several small charts
+        chart_alternative(fig, description, st.session_state.get("lang", "de"))
+    return event
+
+
+def chart_alternative(fig, description: str | list[str] | None, lang: str) -> None:
+    """An expander right after a chart: its title, the sentences about it and a real HTML table of its data.
+
+    A screen reader cannot read plotly's SVG; the expander is a native <details> element reached by
+    Tab, and st.table renders a <table> with header cells (st.dataframe draws on a canvas).
+    """
+    from ui.alt_text import TEXT, figure_table, figure_title
+
+    table = figure_table(fig, lang)
+    # untitled charts (sparklines) are named by their series, so the expanders of a page differ
+    title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
+    sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
+    with st.expander(TEXT["summary"][lang] + (f": {title}" if title else "")):
+        for sentence in sentences:
+            st.markdown(markdown_text(sentence))
+        if table.empty:
+            if not sentences:
+                st.markdown(TEXT["empty"][lang])
+        else:
+            st.table(table.set_index(table.columns[0]))
 
 
 def table_downloads(frame, basename: str, lang: str, metadata: pd.DataFrame | None = None,

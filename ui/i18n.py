@@ -16,6 +16,7 @@ TEXTS = {
     "page_data": {"de": "Daten & Methoden", "en": "Data & methods"},
     "page_import": {"de": "Daten importieren", "en": "Import data"},
     "page_present": {"de": "Präsentation", "en": "Presentation"},
+    "page_a11y": {"de": "Erklärung zur Barrierefreiheit", "en": "Accessibility statement"},
     "language": {"de": "Sprache", "en": "Language"},
     "indicator": {"de": "Indikator", "en": "Indicator"},
     "year": {"de": "Jahr", "en": "Year"},

@@ -24,6 +24,8 @@ PAGES = [
     ("pages/ruhr.py", "page_ruhr", "🏙️", "ruhr"),
     ("pages/daten.py", "page_data", "🗂️", "daten"),
     ("pages/importieren.py", "page_import", "📥", "importieren"),
+    ("pages/barrierefreiheit.py", "page_a11y", "♿", "barrierefreiheit"),
+    # last: it hides the sidebar (projector mode), and the browser test walks the links in this order
     ("pages/praesentation.py", "page_present", "🖥️", "praesentation"),
 ]
 

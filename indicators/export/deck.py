@@ -132,7 +132,7 @@ def _footer(slide, source: str, notes: tuple[str, ...], number: int | None) -> N
                   str(number), FOOTER_PT, color=MUTED, align=PP_ALIGN.RIGHT)
 
 
-def _picture(slide, png: bytes) -> None:
+def _picture(slide, png: bytes, description: str = "") -> None:
     """The chart, as large as the picture area allows at its own aspect ratio, centred."""
     with Image.open(io.BytesIO(png)) as img:
         px_w, px_h = img.size
@@ -140,7 +140,15 @@ def _picture(slide, png: bytes) -> None:
     scale = min(area_w / px_w, area_h / px_h)
     width, height = int(px_w * scale), int(px_h * scale)
     left = int((SLIDE_WIDTH - width) / 2)
-    slide.shapes.add_picture(io.BytesIO(png), left, int(PICTURE_TOP), width, height)
+    picture = slide.shapes.add_picture(io.BytesIO(png), left, int(PICTURE_TOP), width, height)
+    if description:  # the picture's alt text for screen readers (PowerPoint's "Alternativtext")
+        picture._element.nvPicPr.cNvPr.set("descr", description)
+
+
+def picture_description(spec: SlideSpec) -> str:
+    """Alt text of a slide's chart: what it shows (title, subtitle), where it comes from, and its notes."""
+    return " ".join(part.strip().rstrip(".") + "." for part in (spec.title, spec.subtitle, spec.source, *spec.notes)
+                    if part and part.strip())
 
 
 def _cover(prs, spec: SlideSpec) -> None:
@@ -162,7 +170,7 @@ def _chart_slide(prs, spec: SlideSpec, number: int) -> None:
     if spec.subtitle:
         _text_box(slide, MARGIN, SUBTITLE_TOP, SLIDE_WIDTH - 2 * MARGIN, SUBTITLE_HEIGHT, spec.subtitle,
                   SUBTITLE_PT, color=MUTED)
-    _picture(slide, spec.image)
+    _picture(slide, spec.image, picture_description(spec))
     _footer(slide, spec.source, spec.notes, number)
 
 

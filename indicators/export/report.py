@@ -327,7 +327,7 @@ def _summary_and_map(pdf: FPDF, summary: str, locator: bytes, schematic: bool, l
     pdf.set_font(FONT, "B", 9)
     pdf.set_text_color(*PRIMARY)
     pdf.cell(LOCATOR_MM, 6, words["map"], align="C")
-    pdf.image(io.BytesIO(locator), x=map_x, y=top + 6, w=LOCATOR_MM)
+    pdf.image(io.BytesIO(locator), x=map_x, y=top + 6, w=LOCATOR_MM, alt_text=words["map"])  # alt: tagged /Figure
     map_bottom = top + 6 + LOCATOR_MM * LOCATOR_PX[1] / LOCATOR_PX[0]
     pdf.set_xy(map_x, map_bottom)
     pdf.set_font(FONT, "", 7)
@@ -383,7 +383,7 @@ def _trend_grid(pdf: FPDF, images: list[tuple[str, str, bytes]], title: str) -> 
         pdf.set_text_color(*MUTED)
         if theme != label and width + pdf.get_string_width(f" · {theme}") < TREND_MM[0]:
             pdf.cell(TREND_MM[0] - width, 5, f" · {theme}")
-        pdf.image(io.BytesIO(png), x=x, y=y + 5.5, w=TREND_MM[0], h=TREND_MM[1])
+        pdf.image(io.BytesIO(png), x=x, y=y + 5.5, w=TREND_MM[0], h=TREND_MM[1], alt_text=f"{label}: {title}")
     rows = (len(images) + 1) // 2
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(top + rows * (TREND_MM[1] + 7) - 1)

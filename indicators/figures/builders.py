@@ -53,11 +53,15 @@ FONT_SIZE = {False: 13, True: 20}
 TITLE_SIZE = {False: 17, True: 26}
 LABEL_SIZE = {False: 10, True: 15}
 LINE_SCALE = {False: 1.0, True: 1.7}
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies; none of them is grey.
-LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+# Okabe-Ito, darkened where needed so every line reaches 3:1 on white (WCAG 1.4.11; #E69F00 and
+# #56B4E9 had 2.3:1), the yellow replaced by a brown; still distinguishable with the common colour-vision
+# deficiencies (tests/test_colours.py simulates them); none of them is grey.
+LINE_COLORS = ["#0072B2", "#D55E00", "#007A5E", "#C0468F", "#7A4A00", "#3D3D8F"]
+# marker shapes paired with LINE_COLORS ("diamond" is taken: published figures)
+LINE_SYMBOLS = ["circle", "square", "triangle-up", "cross", "triangle-down", "star"]
 CITY_COLOR = "#000000"
 FOCUS_COLOR = "#D55E00"
-OTHER_COLOR = "#8DB8DA"
+OTHER_COLOR = "#5A8BBF"  # 3.6:1 on white (was #8DB8DA, 2.1:1)
 NO_DATA_COLOR = classify.NO_DATA_COLOR
 NO_DATA_TEXT_COLOR = "#6b6b6b"
 AREA_BORDER = "#ffffff"
@@ -554,6 +558,11 @@ def area_colors(area_ids) -> dict:
     return colors
 
 
+def line_symbol(color: str) -> str:
+    """A marker shape per line colour, so lines differ by shape too, not by colour alone (WCAG 1.4.1)."""
+    return LINE_SYMBOLS[LINE_COLORS.index(color)] if color in LINE_COLORS else "circle"
+
+
 def year_position(reference_date) -> float | None:
     """Position of a reference date on a year axis whose points are 31 December: 2018-12-31 -> 2018.0."""
     if reference_date is None or pd.isna(reference_date) or str(reference_date) == "":
@@ -668,7 +677,8 @@ def trend_figure(table: pd.DataFrame, indicator_id: str, area_ids, mode: str = "
             name=word("city", lang) if kind == "stadt" else esc(part["name"].iloc[0]),
             line={"color": colors.get(area_id, CITY_COLOR), "width": width,
                   "dash": "dash" if kind == "stadtbezirk" else "solid"},
-            marker={"size": (6 if kind != "stadtbezirk" else 4) * scale},
+            marker={"size": (6 if kind != "stadtbezirk" else 4) * scale,
+                    "symbol": line_symbol(colors.get(area_id, CITY_COLOR))},
             customdata=_trend_hover(part, ind, mode, lang), hovertemplate="%{customdata}<extra></extra>",
             meta={"area_id": area_id, "kind": kind}, connectgaps=False,
         ))

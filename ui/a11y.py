@@ -1,0 +1,69 @@
+"""Accessibility plumbing that is not a chart: the document language and the feedback contact.
+
+Streamlit serves a fixed ``<html lang="en">``; a screen reader then reads German text with English
+pronunciation (WCAG 3.1.1). Streamlit has no option for it, so a tiny script (st.html runs it in the
+page itself, not in an iframe) sets the attribute on every run. The language is part of the script
+text, so a language switch changes the element and the script runs again.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import streamlit as st
+
+PROJECT = Path(__file__).resolve().parent.parent
+CONTACT_FILE = PROJECT / ".streamlit" / "accessibility.toml"
+CONTACT_ENV = "QUARTIERSMONITOR_A11Y_CONTACT"
+
+
+def language_script(lang: str) -> str:
+    """A hidden marker with the language and a script that copies it to ``<html lang>``.
+
+    Streamlit runs an st.html script when the element mounts, not when its content changes on a
+    rerun, so the script also watches its own element (not the whole page: cheap) and re-applies
+    the marker's language when the content changes, e.g. after the language switch.
+    """
+    return (f'<span class="qm-doc-lang" data-lang="{html.escape(lang)}" hidden></span><script>(() => {{'
+            "const apply = () => { const m = document.querySelector('.qm-doc-lang');"
+            " if (m && document.documentElement.lang !== m.dataset.lang) document.documentElement.lang = m.dataset.lang; };"
+            " apply();"
+            " const box = document.querySelector('.qm-doc-lang') && document.querySelector('.qm-doc-lang').parentElement;"
+            " if (box && !box.qmLangObserved) { box.qmLangObserved = true;"
+            " new MutationObserver(apply).observe(box, {subtree: true, childList: true, attributes: true,"
+            " characterData: true}); }"
+            "})();</script>")
+
+
+# A clearly visible keyboard focus everywhere (WCAG 2.4.7): Streamlit's own focus rings are faint or,
+# for some elements (page links, expander summaries), missing. :focus-visible leaves mouse clicks alone.
+FOCUS_COLOR = "#0b5394"  # the theme's primaryColor: 7.9:1 on white
+FOCUS_CSS = f"""<style>
+:focus-visible {{ outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px !important; }}
+</style>"""
+
+
+def inject_focus_style() -> None:
+    """The visible focus outline (a style-only st.html goes to Streamlit's event container: no space)."""
+    st.html(FOCUS_CSS)
+
+
+def set_document_language(lang: str) -> None:
+    """Make ``<html lang>`` follow the UI language (rendered in the sidebar: it takes no space there)."""
+    st.sidebar.html(language_script(lang), unsafe_allow_javascript=True)
+
+
+def feedback_contact() -> dict:
+    """Who receives accessibility feedback: the env var QUARTIERSMONITOR_A11Y_CONTACT (an e-mail address)
+    wins, else ``.streamlit/accessibility.toml`` ([contact] name, email, phone, address). Empty when unset."""
+    import tomllib
+
+    contact = {}
+    if CONTACT_FILE.exists():
+        with CONTACT_FILE.open("rb") as handle:
+            contact = dict(tomllib.load(handle).get("contact", {}))
+    if os.environ.get(CONTACT_ENV, "").strip():
+        contact["email"] = os.environ[CONTACT_ENV].strip()
+    return {k: str(v).strip() for k, v in contact.items() if str(v).strip()}
