@@ -401,7 +401,7 @@ def chart_bundle(table: pd.DataFrame, indicator_id: str, year: int | None = None
 def build_parser() -> argparse.ArgumentParser:
     parser = GermanArgumentParser(prog="python -m indicators export",
                                   description="Diagramm als Bild exportieren (PNG, SVG oder PDF)")
-    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend oder ranking")
+    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend, ranking oder kreise")
     parser.add_argument("--indicator", required=True, help="Indikator-ID, z. B. kinderarmut")
     parser.add_argument("--year", type=int, help="Jahr (Standard: das neueste)")
     parser.add_argument("--ortsteile", help="Ortsteile, durch Kommas getrennt (Standard: die vier Fokusquartiere)")
@@ -433,7 +433,12 @@ def _match_ortsteile(text: str | None) -> tuple[list[str] | None, str | None]:
 
 def main_export(argv: list[str] | None = None) -> int:
     """CLI: export --kind map|trend|ranking --indicator ID [--year YEAR] [--ortsteile …] --format … --out FILE."""
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if "kreise" in argv and argv[argv.index("kreise") - 1] == "--kind" or "--kind=kreise" in argv:
+        from indicators.kreise_export import main_kreise  # Bochum im Vergleich: Kreise of a comparison set
+
+        return main_kreise(argv)
+    args = build_parser().parse_args(argv)
     catalog = load_catalog()
     for value, valid, what in ((args.kind, KINDS, "Unbekannte Diagrammart"), (args.format, FORMATS, "Unbekanntes Format"),
                                (args.lang, LANGS, "Unbekannte Sprache")):

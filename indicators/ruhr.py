@@ -18,7 +18,7 @@ from indicators.genesis import GenesisResult, read_table_csv, result_from_tidy
 from indicators.paths import DATA_DIR
 from indicators.schema import COUNT_COLUMNS
 
-RUHR_DIR = DATA_DIR / "ruhr"
+RUHR_DIR = DATA_DIR / "kreise"
 RUHR_AREAS_FILE = DATA_DIR / "ruhr_areas.csv"
 SOURCE_ID = "regionaldatenbank"
 ENCODING = "cp1252"
@@ -109,12 +109,12 @@ def _results() -> tuple[GenesisResult, ...]:
 
 @lru_cache(maxsize=1)
 def _combined() -> GenesisResult:
-    """All tables read through the reader, then mapped together (one variable may come from two tables)."""
+    """Every file read through the reader and mapped on its own; the newest Stand wins per cell (indicators.kreise)."""
+    from indicators import kreise
+
     results = _results()
-    tidy = pd.concat([r.tidy for r in results], ignore_index=True)
     notes = [n for r in results for n in r.notes if not n.startswith("Merkmal ohne Zuordnung")]
-    meta = {r.meta["table"]: {k: r.meta.get(k, "") for k in ("title", "licence", "stand")} for r in results}
-    return result_from_tidy("genesis_table", tidy, meta, notes, SOURCE_ID, None)
+    return kreise.as_genesis_result(kreise.kreis_data(), notes)
 
 
 def load_ruhr_counts() -> pd.DataFrame:

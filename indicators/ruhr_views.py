@@ -157,8 +157,10 @@ class RuhrMeasure:
 
 
 def ruhr_area_frame() -> pd.DataFrame:
-    """The Ruhr Kreise, NRW and Germany as an areas frame; each area is its own top (no parent)."""
-    areas = ruhr_areas()
+    """Every Kreis (the Ruhr first), the Länder and Germany as an areas frame; each area is its own top."""
+    from indicators.kreise import kreis_areas
+
+    areas = kreis_areas()
     return pd.DataFrame({"area_id": areas["area_id"], "name": areas["name"], "level": areas["level"],
                          "parent_id": "", "is_focus": areas["area_id"].eq(BOCHUM_ID), "code": areas["ags"]})
 

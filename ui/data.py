@@ -140,6 +140,59 @@ def _ruhr_chart(version: str, kind: str, measure_id: str, year: int | None, lang
     return ruhr_figures.position_figure(ruhr_views.bochum_position(table, rates), measures, lang)
 
 
+def kreis_areas():
+    """Every Kreis, the Länder and Germany (names for the comparison page)."""
+    from indicators.kreise import kreis_areas as areas_of
+
+    return areas_of()
+
+
+def set_members(set_id: str, picked: tuple) -> list[str]:
+    """The area ids of a comparison set (picked: AGS of an own selection)."""
+    from indicators.kreise import set_members as members
+
+    return members(set_id, [f"ags_{a}" for a in picked])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _set_table(version: str, set_id: str, ids: tuple):
+    from indicators.kreise_views import set_table
+
+    return set_table(_ruhr_table(version), list(ids))
+
+
+def set_table(set_id: str, ids: tuple):
+    """The Kreis table cut to a comparison set and ranked inside it (cached per set and data version)."""
+    return _set_table(data_version(), set_id, ids)
+
+
+def kreis_chart(kind: str, set_id: str, ids: tuple, measure_id: str, year: int | None, lang: str):
+    """The comparison page's charts for a set, built once per view and data version."""
+    return _kreis_chart(data_version(), kind, set_id, ids, measure_id, year, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _kreis_chart(version: str, kind: str, set_id: str, ids: tuple, measure_id: str, year: int | None, lang: str):
+    from indicators import kreise_figures, ruhr_views
+
+    table = _ruhr_table(version)
+    return kreise_figures.set_figure(kind, table, ruhr_views.measures(table), measure_id or None, year, set_id,
+                                     list(ids), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _kreis_metadata(version: str, set_id: str, ids: tuple, measure_id: str, lang: str):
+    from indicators import kreise_export, ruhr_views
+
+    table = _ruhr_table(version)
+    return kreise_export.metadata(table, ruhr_views.measures(table)[measure_id], set_id, list(ids), lang)
+
+
+def kreis_metadata(set_id: str, ids: tuple, measure_id: str, lang: str):
+    """The XLSX metadata sheet of the comparison table (definition, files with Stand, notes)."""
+    return _kreis_metadata(data_version(), set_id, ids, measure_id, lang)
+
+
 # An upload is read again on every widget change of the import form; near the 50 MB limit that
 # takes seconds, so reading and checking are cached per file content and chosen options.
 @st.cache_data(show_spinner=False, max_entries=8)
