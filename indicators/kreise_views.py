@@ -277,27 +277,35 @@ def export_frame(table: pd.DataFrame, measure: rv.RuhrMeasure, year: int, ids: l
 
 # --------------------------------------------------------------------------- Überblick
 
-OVERVIEW_MEASURES = ("alq_alle", "langzeitarbeitslose_an_arbeitslosen", "jugendarbeitslosenanteil", "kinderarmut",
-                     "ohne_abschluss_quote", "anteil_u18")
+OVERVIEW_FILE = kreise.DATA_DIR / "kreise_overview.csv"
 
 
-def overview_lines(table: pd.DataFrame, measures: dict, lang: str = "de") -> list[dict]:
-    """Per theme one line: Bochum's latest official value, its year, NRW and Germany in that year."""
-    out = []
-    for measure_id in OVERVIEW_MEASURES:
-        measure = measures.get(measure_id)
-        if measure is None:
-            continue
-        year = max(measure.years)
-        rows = table[(table["indicator_id"] == measure_id) & (table["year"] == year)].set_index("area_id")["value"]
+def overview_measures() -> dict[str, str]:
+    """Theme id -> the official Kreis measure shown for it on the Überblick (data/kreise_overview.csv)."""
+    frame = pd.read_csv(OVERVIEW_FILE, dtype=str, keep_default_na=False)
+    return dict(zip(frame["theme"], frame["measure_id"]))
 
-        def fmt(area_id):
-            value = rows.get(area_id)
-            return fmt_value(value, measure.unit, measure.decimals, lang) if value is not None else "–"
 
-        out.append({"id": measure_id, "label": measure.label(lang, short=True), "year": year,
-                    "bochum": fmt(rv.BOCHUM_ID), "nrw": fmt(rv.NRW_ID), "de": fmt(rv.DE_ID)})
-    return out
+def overview_line(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de") -> dict:
+    """Bochum's latest official value of a measure, its year, and NRW and Germany in that year."""
+    year = max(measure.years)
+    rows = table[(table["indicator_id"] == measure.id) & (table["year"] == year)].set_index("area_id")["value"]
+
+    def fmt(area_id):
+        value = rows.get(area_id)
+        return fmt_value(value, measure.unit, measure.decimals, lang) if value is not None and pd.notna(value) else "–"
+
+    return {"id": measure.id, "label": measure.label(lang, short=True), "year": year,
+            "bochum": fmt(rv.BOCHUM_ID), "nrw": fmt(rv.NRW_ID), "de": fmt(rv.DE_ID)}
+
+
+def overview_text(line: dict, lang: str = "de") -> str:
+    """'Amtlich, Kreisebene: Langzeitarbeitslose an Arbeitslosen – Bochum 40,4 % (2025) · NRW 41,0 % · Deutschland 35,1 %'."""
+    if lang == "de":
+        return (f"Amtlich, Kreisebene: {line['label']} – **Bochum {line['bochum']}** ({line['year']}) · "
+                f"NRW {line['nrw']} · Deutschland {line['de']}")
+    return (f"Official, district level: {line['label']} – **Bochum {line['bochum']}** ({line['year']}) · "
+            f"NRW {line['nrw']} · Germany {line['de']}")
 
 
 # --------------------------------------------------------------------------- the page's sentences and tables

@@ -121,23 +121,16 @@ def ruhr_table():
     return _ruhr_table(data_version())
 
 
-def ruhr_chart(kind: str, measure_id: str, year: int | None, lang: str):
-    """The Ruhr page's charts ('ranking', 'trend', 'position'), built once per view and data version."""
-    return _ruhr_chart(data_version(), kind, measure_id, year, lang)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _kreis_measures(version: str):
+    from indicators import ruhr_views
+
+    return ruhr_views.measures(_ruhr_table(version))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _ruhr_chart(version: str, kind: str, measure_id: str, year: int | None, lang: str):
-    from indicators import ruhr_figures, ruhr_views
-
-    table = _ruhr_table(version)
-    measures = ruhr_views.measures(table)
-    if kind == "ranking":
-        return ruhr_figures.ranking_figure(table, measures[measure_id], year, lang)
-    if kind == "trend":
-        return ruhr_figures.trend_figure(table, measures[measure_id], lang)
-    rates = [m for m, x in measures.items() if x.is_rate]
-    return ruhr_figures.position_figure(ruhr_views.bochum_position(table, rates), measures, lang)
+def kreis_measures():
+    """The measures of the Kreis table (catalog indicators and official rates), once per data version."""
+    return _kreis_measures(data_version())
 
 
 def kreis_areas():
@@ -173,19 +166,19 @@ def kreis_chart(kind: str, set_id: str, ids: tuple, measure_id: str, year: int |
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _kreis_chart(version: str, kind: str, set_id: str, ids: tuple, measure_id: str, year: int | None, lang: str):
-    from indicators import kreise_figures, ruhr_views
+    from indicators import kreise_figures
 
     table = _ruhr_table(version)
-    return kreise_figures.set_figure(kind, table, ruhr_views.measures(table), measure_id or None, year, set_id,
+    return kreise_figures.set_figure(kind, table, _kreis_measures(version), measure_id or None, year, set_id,
                                      list(ids), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _kreis_metadata(version: str, set_id: str, ids: tuple, measure_id: str, lang: str):
-    from indicators import kreise_export, ruhr_views
+    from indicators import kreise_export
 
     table = _ruhr_table(version)
-    return kreise_export.metadata(table, ruhr_views.measures(table)[measure_id], set_id, list(ids), lang)
+    return kreise_export.metadata(table, _kreis_measures(version)[measure_id], set_id, list(ids), lang)
 
 
 def kreis_metadata(set_id: str, ids: tuple, measure_id: str, lang: str):
