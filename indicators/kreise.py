@@ -9,7 +9,10 @@ official file stays a gap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -17,10 +20,14 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.genesis import GenesisResult, area_id_for_ags
-from indicators.paths import DATA_DIR
+from indicators.paths import DATA_DIR, PROJECT_DIR
 from indicators.schema import COUNT_COLUMNS
 
 FILES_FILE = DATA_DIR / "kreise_files.csv"
+# parsed once per content: reading ~1 MB of GENESIS tables takes seconds, the app's first page must not wait
+CACHE_DIR = PROJECT_DIR / "build" / "cache"
+CACHE_INPUTS = (FILES_FILE, DATA_DIR / "genesis_mapping.csv", Path(__file__),
+                PROJECT_DIR / "indicators" / "genesis.py")
 BOCHUM_ID = "ags_05911"
 NRW_ID = "ags_05"
 DE_ID = "ags_dg"
@@ -59,7 +66,8 @@ class KreisData:
     rates: pd.DataFrame        # the reader's rate columns + file, stand
     revisions: pd.DataFrame    # area_id, year, measure_id, value, file, stand, old_value, old_file, old_stand
     files: pd.DataFrame        # file, table, stand, licence, source_id, origin (one row per shipped file)
-    tidy: pd.DataFrame
+    names: pd.DataFrame        # ags, area, file: every published spelling of an area name
+    notes: list = field(default_factory=list)
 
 
 def stand_date(stand: str) -> date | None:
@@ -126,7 +134,7 @@ def combine(paths: list[Path], results: tuple[GenesisResult, ...]) -> KreisData:
         extra = {"file": info.file, "stand": info.stand, "stand_date": info.stand_date}
         counts.append(result.counts.assign(source_id=info.source_id, **extra))
         rates.append(result.rates.assign(**extra))
-        tidies.append(result.tidy.assign(file=info.file, stand=info.stand))
+        tidies.append(result.tidy[["ags", "area"]].drop_duplicates().assign(file=info.file))
     counts = pd.concat(counts, ignore_index=True)
     rates = pd.concat(rates, ignore_index=True)
     counts, count_revisions = resolve_vintages(counts, ["area_id", "year", "variable"], "variable")
@@ -134,16 +142,54 @@ def combine(paths: list[Path], results: tuple[GenesisResult, ...]) -> KreisData:
     revisions = pd.concat([count_revisions, rate_revisions], ignore_index=True)
     counts = counts.sort_values(["area_id", "variable", "year"]).reset_index(drop=True)
     rates = rates.sort_values(["rate_id", "area_id", "year"]).reset_index(drop=True)
+    for col in ("title", "definition", "caveat"):  # one long text per rate, repeated on every row
+        rates[col] = rates[col].astype("category")
+    notes = [n for r in results for n in r.notes if not n.startswith("Merkmal ohne Zuordnung")]
     return KreisData(counts[COUNT_COLUMNS + ["file", "stand"]], rates.drop(columns="stand_date"), revisions,
-                     files, pd.concat(tidies, ignore_index=True))
+                     files, pd.concat(tidies, ignore_index=True), notes)
+
+
+def cache_key(paths: list[Path]) -> str:
+    """sha256 over the files, the mapping and the reading code: any change reads the files again."""
+    digest = hashlib.sha256()
+    for path in list(paths) + [p for p in CACHE_INPUTS if p.exists()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _load_cached(path: Path) -> KreisData | None:
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)  # our own file in the git-ignored build/ folder, keyed by content
+        return data if isinstance(data, KreisData) else None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return None
+
+
+def _store_cached(path: Path, data: KreisData) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only checkout still works, just slower
 
 
 @lru_cache(maxsize=1)
 def kreis_data() -> KreisData:
-    """The shipped files, read once and combined."""
+    """The shipped files, read through the GENESIS reader and combined (cached on disk by content)."""
     from indicators import ruhr
 
-    return combine(ruhr.ruhr_files(), ruhr._results())
+    paths = ruhr.ruhr_files()
+    cached = CACHE_DIR / f"kreise_{cache_key(paths)}.pkl"
+    data = _load_cached(cached) if cached.exists() else None
+    if data is None:
+        data = combine(paths, ruhr._results())
+        _store_cached(cached, data)
+    return data
 
 
 def as_genesis_result(data: KreisData, notes: list[str]) -> GenesisResult:
@@ -151,7 +197,7 @@ def as_genesis_result(data: KreisData, notes: list[str]) -> GenesisResult:
     meta = {}
     for row in data.files.sort_values("stand_date").itertuples(index=False):
         meta[row.table] = {"title": "", "licence": row.licence, "stand": row.stand, "file": row.file}
-    return GenesisResult("genesis_table", data.tidy, data.counts[COUNT_COLUMNS].copy(), data.rates.copy(),
+    return GenesisResult("genesis_table", data.names, data.counts[COUNT_COLUMNS].copy(), data.rates.copy(),
                          [], notes, meta)
 
 
@@ -179,7 +225,7 @@ def _areas_cached() -> pd.DataFrame:
     from indicators import ruhr
 
     data = kreis_data()
-    tidy = data.tidy[["ags", "area", "file"]].drop_duplicates(["ags", "area"])
+    tidy = data.names.drop_duplicates(["ags", "area"])
     stands = data.files.set_index("file")["stand_date"]
     tidy = tidy.assign(_s=tidy["file"].map(stands)).sort_values("_s", ascending=False, kind="stable")
     tidy = tidy.drop_duplicates("ags")  # the newest file's spelling

@@ -112,9 +112,8 @@ def _combined() -> GenesisResult:
     """Every file read through the reader and mapped on its own; the newest Stand wins per cell (indicators.kreise)."""
     from indicators import kreise
 
-    results = _results()
-    notes = [n for r in results for n in r.notes if not n.startswith("Merkmal ohne Zuordnung")]
-    return kreise.as_genesis_result(kreise.kreis_data(), notes)
+    data = kreise.kreis_data()
+    return kreise.as_genesis_result(data, data.notes)
 
 
 def load_ruhr_counts() -> pd.DataFrame:
@@ -129,7 +128,7 @@ def load_ruhr_official_rates() -> pd.DataFrame:
 
 def load_ruhr_tidy() -> pd.DataFrame:
     """Every published cell of the shipped tables."""
-    return _combined().tidy.copy()
+    return pd.concat([r.tidy for r in _results()], ignore_index=True)
 
 
 def ruhr_report() -> list[str]:
