@@ -285,3 +285,33 @@ def test_cli_extra_kreise_join_the_set(tmp_path):
     assert "05315" in set(frame["AGS"]) and (frame["n"].dropna() == 16).all()
     meta = pd.read_excel(out, sheet_name=1)
     assert any("13211-02-05-4_2023.csv" in str(x) and "09.07.2026" in str(x) for x in meta["Angabe"])
+
+
+def test_svg_of_the_ranking_names_the_set_source_and_stand(table, measures):
+    from indicators.export import chromium_available
+
+    if not chromium_available():
+        pytest.skip("Chromium fehlt")
+    ids = kreise.set_members("nrw")
+    svg = ke.export_bytes("svg", table, measures, "alq_alle", 2025, "nrw", ids, "de").decode("utf-8")
+    assert "Kreisfreie Städte in NRW" in svg and "Bochum" in svg
+    assert "26.02.2026" in svg and "dl-de/by-2-0" in svg
+    assert "2021, 2022, 2024" in svg and "fetch genesis" in svg  # the gap note travels with the image
+
+
+def test_ueberblick_shows_bochums_newest_official_value_with_nrw_and_germany():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    lines = [m.value for m in at.markdown if m.value.startswith("Amtlich, Kreisebene:")]
+    assert len(lines) == 4  # the four themes with a key indicator; kinderarmut ends 2016 at Kreis level
+    assert "Langzeitarbeitslose an Arbeitslosen – **Bochum 40,4 %** (2025) · NRW 41,0 % · Deutschland 35,1 %" in lines[0]
+    assert any("Arbeitslosenquote 15 bis unter 25 Jahre – **Bochum 6,6 %** (2025) · NRW 6,4 % · Deutschland 5,7 %"
+               in line for line in lines)
+    assert any("(2016)" in line for line in lines)
+    links = [p for p in at.get("page_link") if "Vergleich" in str(p.proto.label)]
+    assert len(links) == 4
