@@ -5,7 +5,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from indicators import kreise, kreise_figures, kreise_views, ruhr_views
+from indicators import kreise, kreise_views, ruhr_views
 from ui import data, url
 from ui.components import EXPORT_TEXT, chart, demo_banner, export_available, table_downloads, view
 from ui.i18n import t
@@ -49,7 +49,6 @@ SET_KEY, PICK_KEY, MEASURE_KEY, YEAR_KEY = "vgl", "kreis", "ruhr_ind", "ruhr_jah
 
 v = view()
 lang = v.lang
-table = data.ruhr_table()
 measures = data.kreis_measures()
 ids = list(measures)
 areas = data.kreis_areas()
@@ -95,28 +94,25 @@ year = int(cols[1].select_slider(t("year", lang), options=years, key=YEAR_KEY))
 url.publish(MEASURE_KEY, measure_id)
 url.publish(YEAR_KEY, year)
 
-ranked = data.set_table(set_id, tuple(members))
-shown = ranked[ranked["indicator_id"] == measure_id]
-demo_banner(shown, lang)  # official figures: is_demo is False, so no banner
-st.markdown(kreise_views.position_sentence(ranked, measure, year, set_id, lang))
+view_texts = data.kreis_view(set_id, tuple(members), measure_id, year, lang)
+demo_banner(pd.DataFrame({"is_demo": [view_texts["is_demo"]]}), lang)  # official figures: no banner
+st.markdown(view_texts["sentence"])
 st.markdown(f"**{TEXT['definition'][lang]}:** {html.escape(measure.definition.get(lang, ''))}")
-gap_years = kreise_views.gap_years(table, measure)
+gap_years = view_texts["gap_years"]
 with st.expander(TEXT["notes"][lang], expanded=len(years) == 1):
-    st.markdown("\n".join(f"- {n}" if "`" in n else f"- {html.escape(n)}"
-                          for n in kreise_views.notes(table, measure, members, names, lang)))
+    st.markdown("\n".join(f"- {n}" if "`" in n else f"- {html.escape(n)}" for n in view_texts["notes"]))
 
 st.subheader(TEXT["ranking"][lang])
 chart(data.kreis_chart("ranking", set_id, tuple(members), measure_id, year, lang), key="ruhr_ranking")
-st.caption(kreise_figures.text_alternative(ranked, measure, year, lang))
+st.caption(view_texts["text_alternative"])
 
 st.subheader(TEXT["trend"][lang])
 if len(years) > 1:
     chart(data.kreis_chart("trend", set_id, tuple(members), measure_id, None, lang), key="ruhr_trend")
     st.caption(TEXT["gaps"][lang].format(years=ruhr_views.year_span(gap_years) or "–") if gap_years
-               or shown["value"].isna().any() else TEXT["median_only"][lang])
+               or view_texts["has_missing"] else TEXT["median_only"][lang])
     with st.expander(TEXT["chart_data"][lang]):
-        st.dataframe(kreise_views.trend_table(ranked, measure, members, names, lang), hide_index=True,
-                     width="stretch")
+        st.dataframe(view_texts["trend_table"], hide_index=True, width="stretch")
 else:
     st.info(TEXT["one_year"][lang].format(year=years[0]))
 
@@ -124,24 +120,32 @@ st.subheader(TEXT["position"][lang])
 chart(data.kreis_chart("position", set_id, tuple(members), "", None, lang), key="ruhr_position")
 st.caption(TEXT["position_help"][lang])
 with st.expander(TEXT["position_table"][lang]):
-    st.dataframe(kreise_views.position_table(ranked, measures, lang), hide_index=True, width="stretch")
+    st.dataframe(data.kreis_position_table(set_id, tuple(members), lang), hide_index=True, width="stretch")
 
 st.subheader(TEXT["table"][lang])
-display = ruhr_views.display_table(ruhr_views.ranking_slice(ranked, measure_id, year), measure, lang)
-st.dataframe(display, hide_index=True, width="stretch")
+st.dataframe(view_texts["display"], hide_index=True, width="stretch")
 base = f"vergleich_{set_id}_{measure_id}_{year}"
-export_args = (table, measures, measure_id, year, set_id, list(members), lang)
-table_downloads(lambda: kreise_views.export_frame(table, measure, year, members, names, lang), base, lang,
-                data.kreis_metadata(set_id, tuple(members), measure_id, lang), key="ruhr_dl")
+
+
+def _export(fmt: str, kind: str = "ranking") -> bytes:
+    """Made only when a button is clicked (the full Kreis table is needed then, not on every rerun)."""
+    from indicators import kreise_export
+
+    return kreise_export.export_bytes(fmt, data.ruhr_table(), measures, measure_id, year, set_id, list(members),
+                                      lang, kind=kind)
+
+
+table_downloads(lambda: kreise_views.export_frame(data.ruhr_table(), measure, year, members, names, lang), base,
+                lang, data.kreis_metadata(set_id, tuple(members), measure_id, lang), key="ruhr_dl")
 with st.popover(EXPORT_TEXT["menu"][lang]):
     st.caption(EXPORT_TEXT["help"][lang])
     if export_available(lang):
-        from indicators import export, kreise_export
+        from indicators import export
 
         for kind in ("ranking", "trend"):
             for fmt in ("png", "svg", "pdf"):
                 st.download_button(
                     f"{TEXT[kind][lang]} – " + EXPORT_TEXT["image"][lang].format(fmt=fmt.upper()),
-                    lambda fmt=fmt, kind=kind: kreise_export.export_bytes(fmt, *export_args, kind=kind),
-                    f"{base}_{kind}.{fmt}", export.MEDIA_TYPES[fmt], key=f"ruhr_{kind}_{fmt}", on_click="ignore")
-st.caption(f"{t('source_line', lang)}: {html.escape(kreise_views.source_line(table, measure, lang))}")
+                    lambda fmt=fmt, kind=kind: _export(fmt, kind), f"{base}_{kind}.{fmt}", export.MEDIA_TYPES[fmt],
+                    key=f"ruhr_{kind}_{fmt}", on_click="ignore")
+st.caption(f"{t('source_line', lang)}: {html.escape(view_texts['source_line'])}")

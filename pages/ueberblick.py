@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import deck, kreise_views, text
+from indicators import deck, text
 from indicators.areas import area_names, focus_ids
 from indicators.formats import fmt_pp, fmt_value
 from ui import data
@@ -16,9 +16,7 @@ DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 13 Folien)",
 
 v = view()
 catalog = data.catalog()
-kreis_table = data.ruhr_table()
-kreis_measures = data.kreis_measures()
-overview = kreise_views.overview_measures()
+official_lines = data.kreis_overview(v.lang)  # theme -> Bochum's newest official Kreis value, NRW, Germany
 table = data.indicator_table()
 names = area_names()
 year = int(table["year"].max())
@@ -59,15 +57,15 @@ for theme in catalog.themes.values():
     columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))
     for area_id in focus_ids():
         st.markdown("- " + text.deviation_sentence(table, ind.id, area_id, year, v.lang))
-    official = kreis_measures.get(overview.get(theme.id, ""))
-    if official is not None:  # Bochum's newest official Kreis value beside NRW and Germany
-        st.markdown(kreise_views.overview_text(kreise_views.overview_line(kreis_table, official, v.lang), v.lang))
+    official = official_lines.get(theme.id)
+    if official is not None:
+        st.markdown(official[2])
     links = st.columns([1, 1, 2, 2])
     links[0].page_link("pages/karte.py", label="🗺️ " + t("page_map", v.lang), query_params={"ind": ind.id})
     links[1].page_link("pages/trends.py", label="📈 " + t("page_trends", v.lang), query_params={"ind": ind.id})
     if official is not None:
         links[2].page_link("pages/ruhr.py", label="🏙️ " + t("page_ruhr", v.lang),
-                           query_params={"ruhr_ind": official.id, "ruhr_jahr": str(max(official.years))})
+                           query_params={"ruhr_ind": official[0], "ruhr_jahr": str(official[1])})
     st.divider()
 
 source_caption(shown, v.lang)

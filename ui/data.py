@@ -173,6 +173,66 @@ def _kreis_chart(version: str, kind: str, set_id: str, ids: tuple, measure_id: s
                                      list(ids), lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _kreis_view(version: str, set_id: str, ids: tuple, measure_id: str, year: int, lang: str) -> dict:
+    from indicators import kreise_figures, kreise_views, ruhr_views
+    from indicators.kreise import kreis_areas as areas_of
+
+    table = _ruhr_table(version)
+    measure = _kreis_measures(version)[measure_id]
+    ranked = _set_table(version, set_id, ids)
+    names = dict(zip(areas_of()["area_id"], areas_of()["name"]))
+    rows = ruhr_views.ranking_slice(ranked, measure_id, year)
+    return {
+        "sentence": kreise_views.position_sentence(ranked, measure, year, set_id, lang),
+        "notes": kreise_views.notes(table, measure, list(ids), names, lang),
+        "gap_years": kreise_views.gap_years(table, measure),
+        "text_alternative": kreise_figures.text_alternative(ranked, measure, year, lang),
+        "trend_table": kreise_views.trend_table(ranked, measure, list(ids), names, lang) if len(measure.years) > 1
+        else None,
+        "display": ruhr_views.display_table(rows, measure, lang),
+        "has_missing": bool(ranked.loc[ranked["indicator_id"] == measure_id, "value"].isna().any()),
+        "is_demo": bool(rows["is_demo"].any()),
+        "source_line": kreise_views.source_line(table, measure, lang),
+    }
+
+
+def kreis_view(set_id: str, ids: tuple, measure_id: str, year: int, lang: str) -> dict:
+    """Everything the comparison page writes for one view (sentences, notes, tables), once per view."""
+    return _kreis_view(data_version(), set_id, ids, measure_id, year, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _kreis_position_table(version: str, set_id: str, ids: tuple, lang: str):
+    from indicators import kreise_views
+
+    return kreise_views.position_table(_set_table(version, set_id, ids), _kreis_measures(version), lang)
+
+
+def kreis_position_table(set_id: str, ids: tuple, lang: str):
+    """Bochum's rank per rate and year inside the set, as a table for people."""
+    return _kreis_position_table(data_version(), set_id, ids, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _kreis_overview(version: str, lang: str) -> dict:
+    from indicators import kreise_views
+
+    table, measures = _ruhr_table(version), _kreis_measures(version)
+    out = {}
+    for theme, measure_id in kreise_views.overview_measures().items():
+        if measure_id in measures:
+            measure = measures[measure_id]
+            out[theme] = (measure_id, max(measure.years),
+                          kreise_views.overview_text(kreise_views.overview_line(table, measure, lang), lang))
+    return out
+
+
+def kreis_overview(lang: str) -> dict:
+    """Theme -> (measure id, year, line) for the Überblick: Bochum's newest official Kreis value."""
+    return _kreis_overview(data_version(), lang)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _kreis_metadata(version: str, set_id: str, ids: tuple, measure_id: str, lang: str):
     from indicators import kreise_export
