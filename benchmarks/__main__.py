@@ -91,7 +91,25 @@ def bench_genesis() -> dict:
             "genesis_values": int(result.n_values)}
 
 
-BENCHMARKS = {"build": bench_build, "import": bench_import, "pages": bench_pages, "map": bench_map,
+def bench_kreise() -> dict:
+    """kreise_read_s (every file through the GENESIS reader), kreise_cache_s (from build/cache), kreise_table_s."""
+    import pickle
+
+    from indicators import kreise, ruhr, ruhr_views
+
+    start = time.perf_counter()
+    data = kreise.combine(ruhr.ruhr_files(), tuple(ruhr.read_table_csv(p, source_id=ruhr.SOURCE_ID)
+                                                   for p in ruhr.ruhr_files()))
+    read_s = time.perf_counter() - start
+    blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    cache_s = median_seconds(lambda: pickle.loads(blob), runs=3)
+    counts, catalog, areas = data.counts[ruhr.COUNT_COLUMNS], ruhr_views.load_catalog(), ruhr_views.ruhr_area_frame()
+    table_s = median_seconds(lambda: ruhr_views.ruhr_table(counts, data.rates, catalog, areas), runs=3)
+    return {"kreise_read_s": round(read_s, 2), "kreise_cache_s": round(cache_s, 3),
+            "kreise_table_s": round(table_s, 2), "kreise_n": int((kreise.kreis_areas()["level"] == "kreis").sum())}
+
+
+BENCHMARKS = {"build": bench_build, "kreise": bench_kreise, "import": bench_import, "pages": bench_pages, "map": bench_map,
               "browser": bench_browser, "export": bench_export, "genesis": bench_genesis}
 
 
