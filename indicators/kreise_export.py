@@ -108,7 +108,13 @@ def main_kreise(argv: list[str]) -> int:
                                (args.chart, ("ranking", "trend"), "Unbekanntes Diagramm")):
         if value not in valid:
             return _invalid(f"{what} „{value}“. Gültig: {', '.join(valid)}.")
-    table = rv.ruhr_indicator_table()
+    areas = kreise.kreis_areas()
+    ids, problem = resolve_ids(args.set, args.kreise, areas)
+    if problem:
+        return _invalid(problem)
+    from indicators.store import load_imported_counts
+
+    table = kv.set_indicator_table(ids, load_imported_counts())  # only the set, ranked inside it
     measures = rv.measures(table)
     if args.indicator not in measures:
         return _invalid(f"Unbekannter Indikator „{args.indicator}“. Gültig: {', '.join(measures)}.")
@@ -117,10 +123,6 @@ def main_kreise(argv: list[str]) -> int:
     if year not in measure.years:
         return _invalid(f"Für {year} gibt es keinen amtlichen Wert für Bochum. Jahre mit Werten: "
                         f"{rv.year_span(measure.years)}.")
-    areas = kreise.kreis_areas()
-    ids, problem = resolve_ids(args.set, args.kreise, areas)
-    if problem:
-        return _invalid(problem)
     out = Path(args.out)
     if out.suffix.lower() != f".{args.format}":
         return _invalid(f"Die Zieldatei muss zum Format passen und auf .{args.format} enden: {out}")

@@ -131,11 +131,11 @@ def _export(fmt: str, kind: str = "ranking") -> bytes:
     """Made only when a button is clicked (the full Kreis table is needed then, not on every rerun)."""
     from indicators import kreise_export
 
-    return kreise_export.export_bytes(fmt, data.ruhr_table(), measures, measure_id, year, set_id, list(members),
+    return kreise_export.export_bytes(fmt, data.set_table(set_id, tuple(members)), measures, measure_id, year, set_id, list(members),
                                       lang, kind=kind)
 
 
-table_downloads(lambda: kreise_views.export_frame(data.ruhr_table(), measure, year, members, names, lang), base,
+table_downloads(lambda: kreise_views.export_frame(data.set_table(set_id, tuple(members)), measure, year, members, names, lang), base,
                 lang, data.kreis_metadata(set_id, tuple(members), measure_id, lang), key="ruhr_dl")
 with st.popover(EXPORT_TEXT["menu"][lang]):
     st.caption(EXPORT_TEXT["help"][lang])

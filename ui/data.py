@@ -123,9 +123,11 @@ def ruhr_table():
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _kreis_measures(version: str):
-    from indicators import ruhr_views
+    from indicators import kreise, ruhr_views
 
-    return ruhr_views.measures(_ruhr_table(version))
+    # measures are defined by Bochum's values: the Ruhr set's table is enough (and fast)
+    ruhr_ids = tuple(kreise.set_members(kreise.SET_RUHR))
+    return ruhr_views.measures(_set_table(version, kreise.SET_RUHR, ruhr_ids))
 
 
 def kreis_measures():
@@ -149,9 +151,10 @@ def set_members(set_id: str, picked: tuple) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _set_table(version: str, set_id: str, ids: tuple):
-    from indicators.kreise_views import set_table
+    from indicators import store
+    from indicators.kreise_views import set_indicator_table
 
-    return set_table(_ruhr_table(version), list(ids))
+    return set_indicator_table(list(ids), store.load_imported_counts())
 
 
 def set_table(set_id: str, ids: tuple):
@@ -168,7 +171,7 @@ def kreis_chart(kind: str, set_id: str, ids: tuple, measure_id: str, year: int |
 def _kreis_chart(version: str, kind: str, set_id: str, ids: tuple, measure_id: str, year: int | None, lang: str):
     from indicators import kreise_figures
 
-    table = _ruhr_table(version)
+    table = _set_table(version, set_id, ids)
     return kreise_figures.set_figure(kind, table, _kreis_measures(version), measure_id or None, year, set_id,
                                      list(ids), lang)
 
@@ -178,9 +181,8 @@ def _kreis_view(version: str, set_id: str, ids: tuple, measure_id: str, year: in
     from indicators import kreise_figures, kreise_views, ruhr_views
     from indicators.kreise import kreis_areas as areas_of
 
-    table = _ruhr_table(version)
     measure = _kreis_measures(version)[measure_id]
-    ranked = _set_table(version, set_id, ids)
+    ranked = table = _set_table(version, set_id, ids)
     names = dict(zip(areas_of()["area_id"], areas_of()["name"]))
     rows = ruhr_views.ranking_slice(ranked, measure_id, year)
     return {
@@ -218,7 +220,9 @@ def kreis_position_table(set_id: str, ids: tuple, lang: str):
 def _kreis_overview(version: str, lang: str) -> dict:
     from indicators import kreise_views
 
-    table, measures = _ruhr_table(version), _kreis_measures(version)
+    from indicators.kreise import BOCHUM_ID
+
+    table, measures = _set_table(version, "bochum", (BOCHUM_ID,)), _kreis_measures(version)
     out = {}
     for theme, measure_id in kreise_views.overview_measures().items():
         if measure_id in measures:
@@ -237,7 +241,7 @@ def kreis_overview(lang: str) -> dict:
 def _kreis_metadata(version: str, set_id: str, ids: tuple, measure_id: str, lang: str):
     from indicators import kreise_export
 
-    table = _ruhr_table(version)
+    table = _set_table(version, set_id, ids)
     return kreise_export.metadata(table, _kreis_measures(version)[measure_id], set_id, list(ids), lang)
 
 
