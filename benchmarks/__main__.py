@@ -115,6 +115,26 @@ def bench_genesis() -> dict:
             "genesis_values": int(result.n_values)}
 
 
+def bench_kreise() -> dict:
+    """kreise_read_s (every file through the GENESIS reader), kreise_cache_s (from build/cache), kreise_table_s."""
+    import pickle
+
+    from indicators.load import kreise, ruhr
+    from indicators.views import ruhr as ruhr_views
+
+    start = time.perf_counter()
+    data = kreise.combine(ruhr.ruhr_files(), tuple(ruhr.read_table_csv(p, source_id=ruhr.SOURCE_ID)
+                                                   for p in ruhr.ruhr_files()))
+    read_s = time.perf_counter() - start
+    blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    cache_s = median_seconds(lambda: pickle.loads(blob), runs=3)
+    counts, catalog, areas = data.counts[ruhr.COUNT_COLUMNS], ruhr_views.load_catalog(), ruhr_views.ruhr_area_frame()
+    table_s = median_seconds(lambda: ruhr_views.ruhr_table(counts, data.rates, catalog, areas), runs=3)
+    return {"kreise_read_s": round(read_s, 2), "kreise_cache_s": round(cache_s, 3),
+            "kreise_table_s": round(table_s, 2), "kreise_n": int((kreise.kreis_areas()["level"] == "kreis").sum())}
+
+
+
 def bench_load() -> dict:
     """load_*: simulated users over Streamlit's websocket, one process and serve.sh with 2 workers."""
     from benchmarks.load import bench_load as measure
@@ -124,7 +144,7 @@ def bench_load() -> dict:
 
 BENCHMARKS = {"build": bench_build, "index": bench_index, "import": bench_import, "pages": bench_pages, "map": bench_map,
               "browser": bench_browser, "export": bench_export, "genesis": bench_genesis,
-              "load": bench_load}
+              "kreise": bench_kreise, "load": bench_load}
 
 
 def main(argv=None) -> int:

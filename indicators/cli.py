@@ -276,7 +276,7 @@ def _match_ortsteile(names: list[str]) -> tuple[list[str] | None, dict[str, list
 def build_export_parser() -> argparse.ArgumentParser:
     parser = GermanArgumentParser(prog="python -m indicators export",
                                   description="Diagramm als Bild exportieren (PNG, SVG oder PDF)")
-    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend oder ranking")
+    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend, ranking oder kreise")
     parser.add_argument("--indicator", required=True, help="Indikator-ID, z. B. kinderarmut")
     parser.add_argument("--year", type=int, help="Jahr (Standard: das neueste)")
     parser.add_argument("--ortsteile", help="Ortsteile, durch Kommas getrennt (Standard: die vier Fokusquartiere)")
@@ -299,13 +299,95 @@ def _export_areas(text: str | None) -> tuple[list[str] | None, str | None]:
     return None, f"Unbekannte Ortsteile: {'; '.join(problems)}. Gültige Namen: {', '.join(valid)}."
 
 
+def build_kreise_export_parser() -> GermanArgumentParser:
+    from indicators.load import kreise
+
+    parser = GermanArgumentParser(prog="python -m indicators export --kind kreise",
+                                  description="Bochum im Vergleich: Rangfolge einer Vergleichsgruppe exportieren")
+    parser.add_argument("--kind", required=True, help="kreise")
+    parser.add_argument("--indicator", required=True, help="Indikator- oder Quoten-ID, z. B. alq_alle")
+    parser.add_argument("--year", type=int, help="Jahr (Standard: das neueste mit einem Wert für Bochum)")
+    parser.add_argument("--set", default=kreise.SET_RUHR, help="Vergleichsgruppe: ruhr, nrw, staedte oder auswahl")
+    parser.add_argument("--kreise", help="zusätzliche Kreise als AGS, durch Kommas getrennt (z. B. 05315,05111)")
+    parser.add_argument("--chart", default="ranking", help="Diagramm bei Bildformaten: ranking oder trend")
+    parser.add_argument("--format", required=True, help="png, svg, pdf, csv oder xlsx")
+    parser.add_argument("--out", required=True, help="Zieldatei")
+    parser.add_argument("--lang", default="de", help="de oder en")
+    return parser
+
+
+def resolve_kreise_ids(set_id: str, kreise_arg: str | None, areas) -> tuple[list[str], str | None]:
+    """The set's area ids plus the Kreise given by AGS, or a German message naming the unknown AGS."""
+    from indicators.load import kreise
+
+    picked = [a.strip() for a in (kreise_arg or "").split(",") if a.strip()]
+    known = dict(zip(areas.loc[areas["level"] == "kreis", "ags"], areas.loc[areas["level"] == "kreis", "area_id"]))
+    unknown = [a for a in picked if a not in known]
+    if unknown:
+        return [], f"Unbekannte AGS: {', '.join(unknown)}. Fünfstellige Kreisschlüssel angeben, z. B. 05911 (Bochum)."
+    extra = [known[a] for a in picked]
+    if set_id == kreise.SET_AUSWAHL:
+        return kreise.set_members(set_id, extra, areas), None
+    ids = kreise.set_members(set_id, None, areas)
+    return ids + [a for a in extra if a not in ids], None
+
+
+def main_export_kreise(argv: list[str]) -> int:
+    """export --kind kreise: a comparison set's ranking or trend (image) or table (CSV/XLSX)."""
+    from indicators.export.kreise import CLI_SETS, FORMATS, export_bytes
+    from indicators.load import kreise
+    from indicators.views import kreise as kv
+    from indicators.views import ruhr as rv
+
+    args = build_kreise_export_parser().parse_args(argv)
+    for value, valid, what in ((args.set, CLI_SETS, "Unbekannte Vergleichsgruppe"),
+                               (args.format, FORMATS, "Unbekanntes Format"), (args.lang, ("de", "en"), "Unbekannte Sprache"),
+                               (args.chart, ("ranking", "trend"), "Unbekanntes Diagramm")):
+        if value not in valid:
+            return _invalid(f"{what} „{value}“. Gültig: {', '.join(valid)}.")
+    areas = kreise.kreis_areas()
+    ids, problem = resolve_kreise_ids(args.set, args.kreise, areas)
+    if problem:
+        return _invalid(problem)
+    from indicators.store import load_imported_counts
+
+    table = kv.set_indicator_table(ids, load_imported_counts())  # only the set, ranked inside it
+    measures = rv.measures(table)
+    if args.indicator not in measures:
+        return _invalid(f"Unbekannter Indikator „{args.indicator}“. Gültig: {', '.join(measures)}.")
+    measure = measures[args.indicator]
+    year = args.year if args.year is not None else max(measure.years)
+    if year not in measure.years:
+        return _invalid(f"Für {year} gibt es keinen amtlichen Wert für Bochum. Jahre mit Werten: "
+                        f"{rv.year_span(measure.years)}.")
+    out = Path(args.out)
+    if out.suffix.lower() != f".{args.format}":
+        return _invalid(f"Die Zieldatei muss zum Format passen und auf .{args.format} enden: {out}")
+    try:
+        data = export_bytes(args.format, table, measures, args.indicator, year, args.set, ids, args.lang, args.chart)
+    except Exception as exc:  # the renderer's errors (Chromium missing, timeout) in plain words
+        from indicators.export import ChromiumMissing, ExportError
+
+        if isinstance(exc, (ChromiumMissing, ExportError)):
+            print(f"Fehler: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        raise
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Geschrieben: {out}")
+    return EXIT_OK
+
+
 def main_export(argv: list[str] | None = None) -> int:
     """CLI: export --kind map|trend|ranking --indicator ID [--year YEAR] [--ortsteile …] --format … --out FILE."""
     from indicators.build.pipeline import build
     from indicators.catalog import load_catalog
     from indicators.export import FORMATS, KINDS, ChromiumMissing, ExportError, export_chart, years_of
 
-    args = build_export_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if "--kind=kreise" in argv or any(a == "--kind" and b == "kreise" for a, b in zip(argv, argv[1:])):
+        return main_export_kreise(argv)
+    args = build_export_parser().parse_args(argv)
     catalog = load_catalog()
     for value, valid, what in ((args.kind, KINDS, "Unbekannte Diagrammart"), (args.format, FORMATS, "Unbekanntes Format"),
                                (args.lang, LANGS, "Unbekannte Sprache")):

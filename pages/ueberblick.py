@@ -17,6 +17,7 @@ DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 13 Folien)",
 
 v = view()
 catalog = data.catalog()
+official_lines = data.kreis_overview(v.lang)  # theme -> Bochum's newest official Kreis value, NRW, Germany
 table = data.indicator_table()
 names = area_names()
 year = int(table["year"].max())
@@ -61,9 +62,15 @@ for theme in catalog.themes.values():
     # one text alternative for the theme's four sparklines: their series as a table, with trend sentences
     chart_alternative(data.trend_figure(ind.id, tuple(focus_ids()), "absolute", v.lang),
                       [data.derived(text.trend_sentence, ind.id, a, year, v.lang) for a in focus_ids()], v.lang)
-    links = st.columns([1, 1, 4])
+    official = official_lines.get(theme.id)
+    if official is not None:
+        st.markdown(official[2])
+    links = st.columns([1, 1, 2, 2])
     links[0].page_link("pages/karte.py", label="🗺️ " + t("page_map", v.lang), query_params={"ind": ind.id})
     links[1].page_link("pages/trends.py", label="📈 " + t("page_trends", v.lang), query_params={"ind": ind.id})
+    if official is not None:
+        links[2].page_link("pages/ruhr.py", label="🏙️ " + t("page_ruhr", v.lang),
+                           query_params={"ruhr_ind": official[0], "ruhr_jahr": str(official[1])})
     st.divider()
 
 source_caption(shown, v.lang)

@@ -1,4 +1,4 @@
-"""Bochum among the Ruhr cities: the table, ranks, official rates and figures, with exact values from data/ruhr/."""
+"""Bochum among the Ruhr cities: the table, ranks, official rates and figures, with exact values from data/kreise/."""
 
 import math
 
@@ -7,19 +7,29 @@ import pytest
 
 from indicators.catalog import load_catalog
 from indicators.figures import ruhr as rf
+from indicators.load.ruhr import ruhr_areas
 from indicators.views import ruhr as rv
 
 LZA = "langzeitarbeitslose_an_arbeitslosen"
 
 
 @pytest.fixture(scope="module")
-def table():
+def full():
     return rv.ruhr_indicator_table()
 
 
 @pytest.fixture(scope="module")
-def measures(table):
-    return rv.measures(table)
+def table(full):
+    """The table cut to the 15 Ruhr Kreise (plus NRW and Germany), ranked among them."""
+    from indicators.load import kreise
+    from indicators.views import kreise as kreise_views
+
+    return kreise_views.set_table(full, kreise.set_members("ruhr"))
+
+
+@pytest.fixture(scope="module")
+def measures(full):
+    return rv.measures(full)
 
 
 def row(table, area_id, indicator_id, year):
@@ -28,10 +38,11 @@ def row(table, area_id, indicator_id, year):
     return rows.iloc[0]
 
 
-def test_area_frame_has_15_kreise_nrw_and_germany_each_its_own_top():
+def test_area_frame_has_every_kreis_the_laender_and_germany_each_its_own_top():
     areas = rv.ruhr_area_frame()
     assert list(areas.columns) == ["area_id", "name", "level", "parent_id", "is_focus", "code"]
-    assert areas["level"].value_counts().to_dict() == {"kreis": 15, "land": 1, "bund": 1}
+    assert areas["level"].value_counts().to_dict() == {"kreis": 403, "land": 16, "bund": 1}
+    assert areas["area_id"].tolist()[:15] == ruhr_areas()["area_id"].tolist()[:15]  # the Ruhr first
     assert (areas["parent_id"] == "").all()
     assert areas.loc[areas.is_focus, "area_id"].tolist() == [rv.BOCHUM_ID]
 
@@ -79,23 +90,24 @@ def test_suppressed_kreise_stay_missing_and_are_not_ranked(table):
 
 
 def test_kinderarmut_only_where_numerator_and_denominator_exist(table, measures):
-    assert measures["kinderarmut"].years == (2015,)
+    # SGB II 2010-2016 (22811), under-15 population from 2015 (12411-02-03-4, then 12411-0018 to 2020)
+    assert measures["kinderarmut"].years == (2015, 2016)
     r = row(table, rv.BOCHUM_ID, "kinderarmut", 2015)
     assert r.numerator == 10575 and r.denominator == 8846 + 8274 + 11037 + 14420
     assert r.value == pytest.approx(10575 / 42577 * 100)
-    assert set(table.loc[table.indicator_id == "kinderarmut", "year"]) == {2015}
+    assert set(table.loc[table.indicator_id == "kinderarmut", "year"]) == {2015, 2016}
     notes = " ".join(measures["kinderarmut"].notes["de"])
-    assert "Sozialgeld" in notes and "2010–2016" in notes and "nur Jahre mit beiden: 2015" in notes
+    assert "Sozialgeld" in notes and "2010–2016" in notes and "nur Jahre mit beiden: 2015–2016" in notes
     assert "2015" in " ".join(measures["kinderarmut"].notes["en"])
 
 
 def test_supported_indicators_and_years(measures):
     computed = {m: x.years for m, x in measures.items() if x.kind == rv.KIND_INDICATOR}
-    assert computed[LZA] == tuple(range(2001, 2017))
-    assert computed["ohne_abschluss_quote"] == (2014, 2015)
-    for m in ("arbeitslosenanteil", "langzeitarbeitslosenanteil", "sgb2_quote", "jugendarbeitslosenanteil",
-              "anteil_u18"):
-        assert computed[m] == (2015,)
+    assert computed[LZA] == tuple(range(2001, 2021)) + (2023, 2025)
+    assert computed["ohne_abschluss_quote"] == (2014, 2015, 2023, 2024)
+    for m in ("arbeitslosenanteil", "langzeitarbeitslosenanteil", "jugendarbeitslosenanteil", "anteil_u18"):
+        assert computed[m] == tuple(range(2015, 2021))
+    assert computed["sgb2_quote"] == (2015, 2016)
     assert "sv_beschaeftigungsquote" not in measures and "uebergangsquote_ausbildung" not in measures
     assert list(computed) == [i for i in load_catalog().indicators if i in computed]  # catalog order
 
@@ -110,12 +122,14 @@ def test_official_rates_are_kept_as_published_with_their_own_definition(table, m
     assert m.kind == rv.KIND_OFFICIAL and "alq_alle" not in load_catalog().indicators
     assert m.label("de") == "Arbeitslosenquote bezogen auf alle zivilen Erwerbspersonen"
     assert "zivilen Erwerbspersonen" in m.definition["de"] and m.definition["en"]
-    assert measures["alq_alle_frauen"].years == tuple(range(2009, 2017))  # '-' before 2009: not shown
+    assert measures["alq_alle_frauen"].years == tuple(range(2009, 2021)) + (2023, 2025)  # '-' before 2009
 
 
 def test_everything_is_official_never_demo(table):
     assert not table["is_demo"].any()
-    assert set(table["source_ids"]) == {"regionaldatenbank"}
+    with_value = table[table["value"].notna()]
+    assert set(with_value["source_ids"]) == {"regionaldatenbank", "destatis_genesis", "destatis_genesis;regionaldatenbank"} or \
+        set(";".join(with_value["source_ids"]).split(";")) == {"regionaldatenbank", "destatis_genesis"}
 
 
 def test_position_and_summary_in_german(table, measures):
@@ -133,7 +147,7 @@ def test_display_table_german_numbers_and_source_line(table, measures):
     assert (bochum["Wert"], bochum["Zähler"], bochum["Nenner"], bochum["Rang"]) == ("42,4 %", "8.017", "18.891", 12)
     assert display["Gebiet"].tolist()[-2:] == ["Nordrhein-Westfalen", "Deutschland"]
     line = rv.source_line(measures[LZA], "de")
-    assert "13211-02-05-4" in line and "Stand 10.10.2017" in line and "dl-de/by-2-0" in line
+    assert "13211-02-05-4" in line and "Stand 09.07.2026" in line and "dl-de/by-2-0" in line  # newest file
     meta = rv.metadata_frame(measures["alq_alle"], "de")
     assert meta.loc[meta.Art == "Quelle", "Lizenz"].iloc[0] == "dl-de/by-2-0"
 
@@ -163,7 +177,8 @@ def test_trend_figure_bochum_bold_others_grey_references_dashed(table, measures)
     bochum = by_area[rv.BOCHUM_ID]
     assert bochum.line.color == rf.BOCHUM_COLOR
     assert bochum.line.width > max(tr.line.width for a, tr in by_area.items() if a != rv.BOCHUM_ID)
-    assert list(bochum.x) == list(range(2001, 2017))
+    assert list(bochum.x) == list(range(2001, 2026))  # every year; no file for 2021, 2022, 2024: gaps
+    assert [y for y, v in zip(bochum.x, bochum.y) if v is None] == [2021, 2022, 2024]
     assert by_area[rv.NRW_ID].line.dash == rf.NRW_DASH and by_area[rv.DE_ID].line.dash == rf.DE_DASH
     assert by_area["ags_05113"].line.color == rf.OTHER_LINE_COLOR
     assert fig.layout.separators == ".,"
@@ -186,7 +201,7 @@ def test_position_figure_ranks(table, measures):
     i, j = meta["indicator_ids"].index(LZA), meta["years"].index(2016)
     assert meta["ranks"][i][j] == 12
     k = meta["indicator_ids"].index("kinderarmut")
-    assert [y for y, r in zip(meta["years"], meta["ranks"][k]) if r is not None] == [2015]
+    assert [y for y, r in zip(meta["years"], meta["ranks"][k]) if r is not None] == [2015, 2016]
 
 
 def test_unemployment_series_mark_the_sgb2_break_of_2005(measures):

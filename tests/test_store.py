@@ -345,7 +345,7 @@ def test_fingerprint_changes_with_every_version_and_restore(first, tmp_path):
 
 
 def test_genesis_table_is_read_by_the_genesis_reader(data_dir):
-    path = DATA_DIR / "ruhr" / "12411-02-03-4.csv"
+    path = DATA_DIR / "kreise" / "12411-02-03-4.csv"
     result = store.import_file(path.read_bytes(), path.name)
     assert result.ok, result.message
     assert result.info["format"] == "genesis_table"

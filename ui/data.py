@@ -248,69 +248,135 @@ catalog = load_catalog
 areas = load_areas
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _ruhr_table(version: str):
-    from indicators import store
-    from indicators.views import ruhr as ruhr_views
-
-    return ruhr_views.ruhr_indicator_table(store.load_imported_counts())
-
-
-def ruhr_table():
-    """Official Kreis figures: the shipped ones plus any imported GENESIS tables (cached per data version)."""
-    return _ruhr_table(data_version())
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _ruhr_measures(version: str):
+def _kreis_measures(version: str):
+    from indicators.load import kreise
     from indicators.views import ruhr as ruhr_views
 
-    return ruhr_views.measures(_ruhr_table(version))
+    # measures are defined by Bochum's values: the Ruhr set's table is enough (and fast)
+    ruhr_ids = tuple(kreise.set_members(kreise.SET_RUHR))
+    return ruhr_views.measures(_set_table(version, kreise.SET_RUHR, ruhr_ids))
 
 
-def ruhr_measures() -> dict:
-    """ruhr_views.measures of the Ruhr table (cached per data version: it reads every table's years)."""
-    return _ruhr_measures(data_version())
+def kreis_measures():
+    """The measures of the Kreis table (catalog indicators and official rates), once per data version."""
+    return _kreis_measures(data_version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _ruhr_view(version: str, what: str, measure_id: str, year: int, lang: str):
-    from indicators.views import ruhr as ruhr_views
+def kreis_areas():
+    """Every Kreis, the Länder and Germany (names for the comparison page)."""
+    from indicators.load.kreise import kreis_areas as areas_of
 
-    table, measure = _ruhr_table(version), _ruhr_measures(version)[measure_id]
-    if what == "summary":
-        return ruhr_views.position_summary(table, measure, year, lang)
-    return ruhr_views.display_table(ruhr_views.ranking_slice(table, measure_id, year), measure, lang)
+    return areas_of()
 
 
-def ruhr_summary(measure_id: str, year: int, lang: str) -> str:
-    """ruhr_views.position_summary for a measure and year (cached)."""
-    return _ruhr_view(data_version(), "summary", measure_id, int(year), lang)
+def set_members(set_id: str, picked: tuple) -> list[str]:
+    """The area ids of a comparison set (picked: AGS of an own selection)."""
+    from indicators.load.kreise import set_members as members
+
+    return members(set_id, [f"ags_{a}" for a in picked])
 
 
-def ruhr_display(measure_id: str, year: int, lang: str):
-    """The Ruhr page's table of the ranking (cached; do not modify)."""
-    return _ruhr_view(data_version(), "table", measure_id, int(year), lang)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _set_table(version: str, set_id: str, ids: tuple):
+    from indicators import store
+    from indicators.views.kreise import set_indicator_table
+
+    return set_indicator_table(list(ids), store.load_imported_counts())
 
 
-def ruhr_chart(kind: str, measure_id: str, year: int | None, lang: str):
-    """The Ruhr page's charts ('ranking', 'trend', 'position'), built once per view and data version."""
-    return _ruhr_chart(data_version(), kind, measure_id, year, lang)
+def set_table(set_id: str, ids: tuple):
+    """The Kreis table cut to a comparison set and ranked inside it (cached per set and data version)."""
+    return _set_table(data_version(), set_id, ids)
+
+
+def kreis_chart(kind: str, set_id: str, ids: tuple, measure_id: str, year: int | None, lang: str):
+    """The comparison page's charts for a set, built once per view and data version."""
+    return _kreis_chart(data_version(), kind, set_id, ids, measure_id, year, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _ruhr_chart(version: str, kind: str, measure_id: str, year: int | None, lang: str):
-    from indicators.figures import ruhr as ruhr_figures
+def _kreis_chart(version: str, kind: str, set_id: str, ids: tuple, measure_id: str, year: int | None, lang: str):
+    from indicators.figures import kreise as kreise_figures
+
+    table = _set_table(version, set_id, ids)
+    return kreise_figures.set_figure(kind, table, _kreis_measures(version), measure_id or None, year, set_id,
+                                     list(ids), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _kreis_view(version: str, set_id: str, ids: tuple, measure_id: str, year: int, lang: str) -> dict:
+    from indicators.figures import kreise as kreise_figures
+    from indicators.load.kreise import kreis_areas as areas_of
+    from indicators.views import kreise as kreise_views
     from indicators.views import ruhr as ruhr_views
 
-    table = _ruhr_table(version)
-    measures = ruhr_views.measures(table)
-    if kind == "ranking":
-        return ruhr_figures.ranking_figure(table, measures[measure_id], year, lang)
-    if kind == "trend":
-        return ruhr_figures.trend_figure(table, measures[measure_id], lang)
-    rates = [m for m, x in measures.items() if x.is_rate]
-    return ruhr_figures.position_figure(ruhr_views.bochum_position(table, rates), measures, lang)
+    measure = _kreis_measures(version)[measure_id]
+    ranked = table = _set_table(version, set_id, ids)
+    names = dict(zip(areas_of()["area_id"], areas_of()["name"]))
+    rows = ruhr_views.ranking_slice(ranked, measure_id, year)
+    return {
+        "sentence": kreise_views.position_sentence(ranked, measure, year, set_id, lang),
+        "notes": kreise_views.notes(table, measure, list(ids), names, lang),
+        "gap_years": kreise_views.gap_years(table, measure),
+        "text_alternative": kreise_figures.text_alternative(ranked, measure, year, lang),
+        "trend_table": kreise_views.trend_table(ranked, measure, list(ids), names, lang) if len(measure.years) > 1
+        else None,
+        "display": ruhr_views.display_table(rows, measure, lang),
+        "has_missing": bool(ranked.loc[ranked["indicator_id"] == measure_id, "value"].isna().any()),
+        "is_demo": bool(rows["is_demo"].any()),
+        "source_line": kreise_views.source_line(table, measure, lang),
+    }
+
+
+def kreis_view(set_id: str, ids: tuple, measure_id: str, year: int, lang: str) -> dict:
+    """Everything the comparison page writes for one view (sentences, notes, tables), once per view."""
+    return _kreis_view(data_version(), set_id, ids, measure_id, year, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _kreis_position_table(version: str, set_id: str, ids: tuple, lang: str):
+    from indicators.views import kreise as kreise_views
+
+    return kreise_views.position_table(_set_table(version, set_id, ids), _kreis_measures(version), lang)
+
+
+def kreis_position_table(set_id: str, ids: tuple, lang: str):
+    """Bochum's rank per rate and year inside the set, as a table for people."""
+    return _kreis_position_table(data_version(), set_id, ids, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _kreis_overview(version: str, lang: str) -> dict:
+    from indicators.load.kreise import BOCHUM_ID
+    from indicators.views import kreise as kreise_views
+
+    table, measures = _set_table(version, "bochum", (BOCHUM_ID,)), _kreis_measures(version)
+    out = {}
+    for theme, measure_id in kreise_views.overview_measures().items():
+        if measure_id in measures:
+            measure = measures[measure_id]
+            out[theme] = (measure_id, max(measure.years),
+                          kreise_views.overview_text(kreise_views.overview_line(table, measure, lang), lang))
+    return out
+
+
+def kreis_overview(lang: str) -> dict:
+    """Theme -> (measure id, year, line) for the Überblick: Bochum's newest official Kreis value."""
+    return _kreis_overview(data_version(), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _kreis_metadata(version: str, set_id: str, ids: tuple, measure_id: str, lang: str):
+    from indicators.export import kreise as kreise_export
+
+    table = _set_table(version, set_id, ids)
+    return kreise_export.metadata(table, _kreis_measures(version)[measure_id], set_id, list(ids), lang)
+
+
+def kreis_metadata(set_id: str, ids: tuple, measure_id: str, lang: str):
+    """The XLSX metadata sheet of the comparison table (definition, files with Stand, notes)."""
+    return _kreis_metadata(data_version(), set_id, ids, measure_id, lang)
 
 
 # An upload is read again on every widget change of the import form; near the 50 MB limit that

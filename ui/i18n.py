@@ -12,7 +12,7 @@ TEXTS = {
     "page_compare": {"de": "Vergleich", "en": "Comparison"},
     "page_profile": {"de": "Steckbrief", "en": "District profile"},
     "page_index": {"de": "Sozialindex", "en": "Social index"},
-    "page_ruhr": {"de": "Bochum im Ruhrgebiet", "en": "Bochum in the Ruhr"},
+    "page_ruhr": {"de": "Bochum im Vergleich", "en": "Bochum compared"},
     "page_data": {"de": "Daten & Methoden", "en": "Data & methods"},
     "page_import": {"de": "Daten importieren", "en": "Import data"},
     "page_present": {"de": "Präsentation", "en": "Presentation"},

@@ -35,6 +35,8 @@ DE_COLOR = "#000000"
 NRW_DASH = "dash"
 DE_DASH = "dashdot"
 BREAK_LINE_COLOR = "#555555"
+MEDIAN_COLOR = "#009E73"      # Okabe-Ito bluish green, dotted: the comparison set's median
+MEDIAN_DASH = "dot"
 NO_DATA_CELL = "#d9d9d9"      # grey means "no data" and nothing else
 # sequential blues (ColorBrewer, colour-blind safe): rank 1 (highest value) darkest
 RANK_SCALE = [[0.0, "#08306b"], [0.25, "#2171b5"], [0.5, "#6baed6"], [0.75, "#c6dbef"], [1.0, "#f7fbff"]]
@@ -63,11 +65,14 @@ WORDS = {
     "denominator": {"de": "Nenner", "en": "Denominator"},
     "gap_nrw": {"de": "Abstand zu NRW", "en": "Gap to NRW"},
     "one_year": {"de": "nur {year} berechenbar", "en": "{year} only"},
+    "median": {"de": "Median der Auswahl", "en": "Median of the selection"},
 }
 
 
-def word(key: str, lang: str) -> str:
-    """A figure word in the chosen language (German when missing)."""
+def word(key: str, lang: str, words: dict | None = None) -> str:
+    """A figure word in the chosen language (German when missing); ``words`` overrides (a comparison set's texts)."""
+    if words and key in words:
+        return words[key].get(lang) or words[key]["de"]
     entry = WORDS[key]
     return pick(entry, lang)
 
@@ -105,7 +110,7 @@ def _reference_values(rows: pd.DataFrame) -> dict:
 
 
 def ranking_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, year: int, lang: str = "de", *,
-                   large_text: bool = False) -> go.Figure:
+                   large_text: bool = False, words: dict | None = None) -> go.Figure:
     """The 15 Kreise as horizontal bars, highest on top, Bochum highlighted; NRW and Germany as lines (rates)."""
     rows = rv.ranking_slice(table, measure.id, year)
     kreise = rows[rows["level"] == rv.LEVEL_KREIS].reset_index(drop=True)
@@ -145,7 +150,7 @@ def ranking_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, year: int, lang
     fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", marker={"color": BOCHUM_COLOR}, name="Bochum",
                          hoverinfo="skip"))
     fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", marker={"color": OTHER_BAR_COLOR},
-                         name=word("others", lang), hoverinfo="skip"))
+                         name=word("others", lang, words), hoverinfo="skip"))
     refs = _reference_values(rows) if measure.is_rate else {}
     for area_id, color, dash, key in ((rv.NRW_ID, NRW_COLOR, NRW_DASH, "nrw"), (rv.DE_ID, DE_COLOR, DE_DASH, "de")):
         value = refs.get(area_id)
@@ -159,7 +164,7 @@ def ranking_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, year: int, lang
            if len(bochum) and pd.notna(bochum["rank"].iloc[0]) else MISSING_TEXT[lang])
     fig.update_layout(**base_layout(
         lang, large_text,
-        title=title_dict(f"{measure.label(lang, short=True)} {year}", word("ranking_sub", lang).format(pos=pos),
+        title=title_dict(f"{measure.label(lang, short=True)} {year}", word("ranking_sub", lang, words).format(pos=pos),
                          large_text),
         barmode="overlay", bargap=0.25, height=len(ids) * BAR_ROW_PX[large_text] + 190,
         xaxis=value_axis(measure, lang, large_text),
@@ -187,18 +192,24 @@ def _year_axis(years: list[int], large_text: bool) -> dict:
 
 
 def trend_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de", *,
-                 large_text: bool = False) -> go.Figure:
+                 large_text: bool = False, words: dict | None = None, median: pd.DataFrame | None = None) -> go.Figure:
     """Every Kreis over the years: Bochum bold, the others thin light blue; NRW and Germany dashed (rates only)."""
     rows = rv.trend_slice(table, measure.id)
     rows = rows[rows["year"].isin(sorted(rows.loc[rows["value"].notna(), "year"].unique()))]
     years = sorted(int(y) for y in rows["year"].unique())
+    # every year from the first to the last: a year without an official file is a gap, never bridged
+    all_years = list(range(years[0], years[-1] + 1)) if years else []
     scale = LINE_SCALE[large_text]
     mode = "lines+markers" if len(years) <= 3 else "lines"
     fig = go.Figure()
 
     def series(area_id):
         s = rows[rows["area_id"] == area_id].sort_values("year")
-        return s["year"].astype(int).tolist(), [_none_if_nan(v) for v in s["value"]], s["name"].iloc[0] if len(s) else ""
+        name = s["name"].iloc[0] if len(s) else ""
+        if not len(s):
+            return [], [], name
+        by_year = dict(zip(s["year"].astype(int), s["value"]))
+        return all_years, [_none_if_nan(by_year.get(y, float("nan"))) for y in all_years], name
 
     def hover(name):
         return f"<b>{esc(name)}</b> %{{x}}<br>%{{customdata}}<extra></extra>"
@@ -207,7 +218,7 @@ def trend_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de",
     for i, area_id in enumerate(others):
         x, y, name = series(area_id)
         fig.add_trace(go.Scatter(
-            x=x, y=y, mode=mode, name=word("others", lang), legendgroup="others", showlegend=i == 0,
+            x=x, y=y, mode=mode, name=word("others", lang, words), legendgroup="others", showlegend=i == 0,
             line={"color": OTHER_LINE_COLOR, "width": 1.2 * scale}, marker={"size": 5 * scale},
             customdata=[fmt_measure(v, measure, lang) for v in y], hovertemplate=hover(name), meta={"area_id": area_id},
         ))
@@ -221,6 +232,16 @@ def trend_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de",
                 customdata=[fmt_measure(v, measure, lang) for v in y], hovertemplate=hover(word(key, lang)),
                 meta={"area_id": area_id},
             ))
+    if median is not None and len(median):
+        by_year = dict(zip(median["year"].astype(int), median["value"]))
+        y = [_none_if_nan(by_year.get(yr, float("nan"))) for yr in all_years]
+        fig.add_trace(go.Scatter(
+            x=all_years, y=y, mode=mode, name=word("median", lang, words),
+            line={"color": MEDIAN_COLOR, "width": 2.2 * scale, "dash": MEDIAN_DASH},
+            marker={"size": 7 * scale, "symbol": "triangle-up"},
+            customdata=[fmt_measure(v, measure, lang) for v in y], hovertemplate=hover(word("median", lang, words)),
+            meta={"area_id": "median"},
+        ))
     x, y, _ = series(rv.BOCHUM_ID)
     fig.add_trace(go.Scatter(
         x=x, y=y, mode="lines+markers", name="<b>Bochum</b>", line={"color": BOCHUM_COLOR, "width": 4 * scale},
@@ -235,13 +256,13 @@ def trend_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de",
                                showarrow=False, bgcolor="rgba(255,255,255,0.85)",
                                text=esc(pick(label, lang)), font={"size": FONT_SIZE[large_text] - 2,
                                                                                 "color": BREAK_LINE_COLOR})
-    subtitle = word("trend_sub" if measure.is_rate else "trend_sub_count", lang)
+    subtitle = word("trend_sub" if measure.is_rate else "trend_sub_count", lang, words)
     if len(years) == 1:
         subtitle += " · " + word("one_year", lang).format(year=years[0])
     fig.update_layout(**base_layout(
         lang, large_text, title=title_dict(measure.label(lang, short=True), subtitle, large_text),
         height=TREND_HEIGHT[large_text], hovermode="closest",
-        xaxis=_year_axis(years, large_text), yaxis=value_axis(measure, lang, large_text),
+        xaxis=_year_axis(all_years, large_text), yaxis=value_axis(measure, lang, large_text),
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "traceorder": "normal"},
         margin={"l": 70, "r": 30, "t": 120 if not large_text else 160, "b": 50},
         meta={"kind": "ruhr_trend", "indicator_id": measure.id, "years": years, "is_demo": False},
@@ -250,7 +271,7 @@ def trend_figure(table: pd.DataFrame, measure: rv.RuhrMeasure, lang: str = "de",
 
 
 def position_figure(position: pd.DataFrame, measures: dict, lang: str = "de", *,
-                    large_text: bool = False) -> go.Figure:
+                    large_text: bool = False, words: dict | None = None) -> go.Figure:
     """Bochum's rank among the Kreise per measure (rows) and year (columns); grey cells: no data."""
     ids = [m for m in dict.fromkeys(position["indicator_id"]) if m in measures]
     years = sorted(int(y) for y in position.loc[position["rank"].notna(), "year"].unique())
@@ -271,15 +292,17 @@ def position_figure(position: pd.DataFrame, measures: dict, lang: str = "de", *,
                          + word("rank_of", lang).format(rank=int(r["rank"]), n=int(r["n_ranked"])))
         z.append(z_row), text.append(t_row), hover.append(h_row)
     labels = [esc(measures[m].label(lang, short=True)) for m in ids]
+    n_max = int(position["n_ranked"].max()) if position["n_ranked"].notna().any() else 15
+    ticks = sorted({1, max(1, n_max // 3), max(1, 2 * n_max // 3), n_max})
     fig = go.Figure(go.Heatmap(
         z=z, x=years, y=labels, text=text, texttemplate="%{text}", customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>", colorscale=RANK_SCALE, zmin=1, zmax=15, xgap=2, ygap=2,
-        colorbar={"title": {"text": word("rank_axis", lang), "side": "top"}, "tickvals": [1, 5, 10, 15], "len": 0.8,
+        hovertemplate="%{customdata}<extra></extra>", colorscale=RANK_SCALE, zmin=1, zmax=n_max, xgap=2, ygap=2,
+        colorbar={"title": {"text": word("rank_axis", lang), "side": "top"}, "tickvals": ticks, "len": 0.8,
                   "ypad": 20},
         hoverongaps=False,
     ))
     fig.update_layout(**base_layout(
-        lang, large_text, title=title_dict(word("rank_title", lang), word("rank_sub", lang), large_text),
+        lang, large_text, title=title_dict(word("rank_title", lang, words), word("rank_sub", lang, words), large_text),
         height=max(len(ids), 3) * HEAT_ROW_PX[large_text] + 170, plot_bgcolor=NO_DATA_CELL,
         xaxis=axis_style(large_text, showgrid=False, tickformat="d", dtick=1, title={"text": ""}, side="top",
                          tickangle=0 if len(years) <= 10 else -45),

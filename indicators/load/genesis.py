@@ -40,6 +40,9 @@ FORMAT_BA = "ba_smallarea"
 FFCSV_FIRST_COLUMNS = ["statistics_code", "statistics_label", "time_code", "time_label", "time"]
 FFCSV_VALUE_COLUMNS = ["value", "value_unit", "value_variable_code", "value_variable_label"]
 TABLE_MAGIC = "GENESIS-Tabelle:"
+# newer downloads start with "Tabelle:"; transcribed excerpts may lead with '#' provenance lines
+TABLE_MAGICS = (TABLE_MAGIC, "Tabelle:")
+COMMENT_PREFIX = "#"
 REGION_VARIABLE_CODES = ("KREISE", "GEMEIN", "DLAND", "DINSG", "REGBEZ", "GEMEIND", "FGEMEIN")
 REGION_CODE_PREFIXES = ("GEO",)
 TOTAL_LABEL = "Insgesamt"
@@ -263,12 +266,16 @@ def _footer_meta(lines: list[str]) -> dict:
 def parse_table_csv(text: str, name: str = "Datei") -> tuple[pd.DataFrame, dict, list[str]]:
     """A classic GENESIS table CSV -> (tidy frame, meta with table/title/licence/stand, German notes)."""
     lines = text.splitlines()
-    if not lines or not lines[0].startswith(TABLE_MAGIC):
-        raise GenesisFormatError(f"{name}, Zeile 1: '{TABLE_MAGIC} <Code>' erwartet. "
+    start = next((i for i, line in enumerate(lines) if not line.startswith(COMMENT_PREFIX)), len(lines))
+    provenance = [line.lstrip("# ").rstrip() for line in lines[:start]]
+    magic = next((m for m in TABLE_MAGICS if start < len(lines) and lines[start].startswith(m)), None)
+    if magic is None:
+        raise GenesisFormatError(f"{name}, Zeile {start + 1}: '{TABLE_MAGIC} <Code>' erwartet. "
                                  "Bitte die Tabelle als CSV aus der GENESIS-Datenbank herunterladen.")
-    table = _cells(lines[0])[0][len(TABLE_MAGIC):].strip()
+    table = _cells(lines[start])[0][len(magic):].strip()
+    lines = [""] * (start + 1) + lines[start + 1:]  # provenance lines stay counted: row numbers match the file
     end = next((i for i, line in enumerate(lines) if UNDERSCORE_RE.match(line.strip())), len(lines))
-    meta = {"table": table, **_footer_meta(lines[end + 1:])}
+    meta = {"table": table, **_footer_meta(lines[end + 1:]), "provenance": provenance}
     rows = [_cells(line) if line.strip() else [] for line in lines[:end]]
     first = next((i for i in range(1, end) if rows[i] and _data_layout(rows[i])), None)
     if first is None:
@@ -541,10 +548,10 @@ def genesis_format(data: bytes) -> str | None:
             return None
         return genesis_format(members[0][1]) if members else None
     text = decode_bytes(data[:65536]) if len(data) > 65536 else decode_bytes(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in text.splitlines() if line.strip() and not line.startswith(COMMENT_PREFIX)), "")
     if first.startswith("statistics_code;"):
         return FORMAT_FFCSV
-    if first.startswith(TABLE_MAGIC):
+    if first.startswith(TABLE_MAGICS):
         return FORMAT_TABLE
     return None
 

@@ -14,13 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.load.genesis import GenesisResult, read_table_csv, result_from_tidy
-from indicators.paths import DATA_DIR
+from indicators.load.genesis import GenesisResult, read_table_csv  # noqa: F401 - read_table_csv is read from here
+from indicators.load.kreise import (  # noqa: F401 - the shipped files and areas, read from here too
+    RUHR_AREAS_FILE,
+    RUHR_DIR,
+    SOURCE_ID,
+    read_results,
+    ruhr_areas,
+    ruhr_files,
+)
 from indicators.schema import COUNT_COLUMNS
 
-RUHR_DIR = DATA_DIR / "ruhr"
-RUHR_AREAS_FILE = DATA_DIR / "ruhr_areas.csv"
-SOURCE_ID = "regionaldatenbank"
 ENCODING = "cp1252"
 BOCHUM_AREA_ID = "ags_05911"
 
@@ -97,24 +101,13 @@ def rebuild(src: Path, out_dir: Path = RUHR_DIR) -> list[Path]:
     return [write_table_csv(table, group, out_dir / f"{table}.csv") for table, group in cells.groupby("table", sort=True)]
 
 
-def ruhr_files() -> list[Path]:
-    """The shipped table files, in name order."""
-    return sorted(RUHR_DIR.glob("*.csv"))
-
-
-@lru_cache(maxsize=1)
-def _results() -> tuple[GenesisResult, ...]:
-    return tuple(read_table_csv(p, source_id=SOURCE_ID) for p in ruhr_files())
-
-
 @lru_cache(maxsize=1)
 def _combined() -> GenesisResult:
-    """All tables read through the reader, then mapped together (one variable may come from two tables)."""
-    results = _results()
-    tidy = pd.concat([r.tidy for r in results], ignore_index=True)
-    notes = [n for r in results for n in r.notes if not n.startswith("Merkmal ohne Zuordnung")]
-    meta = {r.meta["table"]: {k: r.meta.get(k, "") for k in ("title", "licence", "stand")} for r in results}
-    return result_from_tidy("genesis_table", tidy, meta, notes, SOURCE_ID, None)
+    """Every file read through the reader and mapped on its own; the newest Stand wins per cell (indicators.load.kreise)."""
+    from indicators.load import kreise
+
+    data = kreise.kreis_data()
+    return kreise.as_genesis_result(data, data.notes)
 
 
 def load_ruhr_counts() -> pd.DataFrame:
@@ -129,7 +122,7 @@ def load_ruhr_official_rates() -> pd.DataFrame:
 
 def load_ruhr_tidy() -> pd.DataFrame:
     """Every published cell of the shipped tables."""
-    return _combined().tidy.copy()
+    return pd.concat([r.tidy for r in read_results()], ignore_index=True)
 
 
 def ruhr_report() -> list[str]:
@@ -140,16 +133,6 @@ def ruhr_report() -> list[str]:
 def ruhr_meta() -> dict:
     """Per table: title, licence and 'Stand' from the file footer."""
     return dict(_combined().meta)
-
-
-@lru_cache(maxsize=1)
-def _areas_cached() -> pd.DataFrame:
-    return pd.read_csv(RUHR_AREAS_FILE, dtype=str, keep_default_na=False)
-
-
-def ruhr_areas() -> pd.DataFrame:
-    """The 15 Ruhr Kreise, NRW and Germany: area_id, ags, name, official_name, level."""
-    return _areas_cached().copy()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,6 @@ from indicators.load.ruhr import (
     SOURCE_ID,
     load_ruhr_counts,
     load_ruhr_official_rates,
-    ruhr_areas,
     ruhr_meta,
 )
 from indicators.views import DISPLAY_HEADERS as BOCHUM_HEADERS
@@ -164,8 +163,10 @@ class RuhrMeasure:
 
 
 def ruhr_area_frame() -> pd.DataFrame:
-    """The Ruhr Kreise, NRW and Germany as an areas frame; each area is its own top (no parent)."""
-    areas = ruhr_areas()
+    """Every Kreis (the Ruhr first), the Länder and Germany as an areas frame; each area is its own top."""
+    from indicators.load.kreise import kreis_areas
+
+    areas = kreis_areas()
     return pd.DataFrame({"area_id": areas["area_id"], "name": areas["name"], "level": areas["level"],
                          "parent_id": "", "is_focus": areas["area_id"].eq(BOCHUM_ID), "code": areas["ags"]})
 
@@ -175,7 +176,7 @@ def area_name(area_id: str, name: str, lang: str = "de") -> str:
     return NAMES_EN.get(area_id, name) if lang == "en" else name
 
 
-def _with_ranks(table: pd.DataFrame) -> pd.DataFrame:
+def with_ranks(table: pd.DataFrame) -> pd.DataFrame:
     """Rank among the Kreise (1 = highest), their number, NRW and Germany values and gaps."""
     kreise = table["level"].eq(LEVEL_KREIS)
     grouped = table[kreise].groupby(["indicator_id", "year"])["value"]
@@ -234,7 +235,7 @@ def official_table(rates: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 def ruhr_table(counts: pd.DataFrame, rates: pd.DataFrame, catalog: Catalog, areas: pd.DataFrame) -> pd.DataFrame:
     """Catalog indicators and official rates for every Ruhr Kreis, NRW and Germany, with ranks (TABLE_COLUMNS)."""
     table = pd.concat([computed_table(counts, catalog, areas), official_table(rates, areas)], ignore_index=True)
-    table = _with_ranks(table)
+    table = with_ranks(table)
     order = {a: i for i, a in enumerate(areas["area_id"])}
     table = table.assign(_o=table["area_id"].map(order)).sort_values(["indicator_id", "year", "_o"], kind="stable")
     return table[TABLE_COLUMNS].reset_index(drop=True)
