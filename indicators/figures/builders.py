@@ -26,6 +26,7 @@ from indicators.areas import CITY_ID, area_names, parent_of
 from indicators.catalog import Indicator, load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_pp, fmt_value
 from indicators.views import classify
+from indicators.views.comparison import SUPPRESSED_TEXT, row_statistics
 from indicators.words import pick
 
 # --- offline plotly --------------------------------------------------------------------------
@@ -325,24 +326,31 @@ def _hover_template(ind: Indicator, year: int, lang: str) -> str:
                   f"{esc(variable_label(ind.denominator, lang))}: %{{customdata[4]}}",
                   f"{word('deviation', lang)}: %{{customdata[5]}}"]
     lines.append(f"{word('classes', lang)}: %{{customdata[6]}}")
+    if ind.is_rate:   # METHODS §2.3: interval, the comparison code's words, the small-count note
+        lines += ["95-%-Intervall: %{customdata[8]}", "%{customdata[9]}%{customdata[10]}"]
     return "<br>".join(lines) + "<extra></extra>"
 
 
 def _map_customdata(rows: pd.DataFrame, names: dict, ind: Indicator, classes, labels, lang: str) -> np.ndarray:
-    """Per area: [value, name, value text, numerator, denominator, deviation, class label, area_id]."""
+    """Per area: [value, name, value text, numerator, denominator, deviation, class label, area_id,
+    interval, comparison words, note] — a suppressed value reads „geheim“, never 0."""
     out = []
     for row, cls in zip(rows.itertuples(index=False), classes):
+        stats = row_statistics(row, ind)
         out.append([
             _none_if_nan(row.value),
             esc(names.get(row.area_id, row.area_id)),
-            fmt_ind(row.value, ind, lang),
+            SUPPRESSED_TEXT if getattr(row, "flag", "") == "suppressed" else fmt_ind(row.value, ind, lang),
             fmt_number(getattr(row, "numerator", np.nan), 0, lang),
             fmt_number(getattr(row, "denominator", np.nan), 0, lang),
             deviation_text(getattr(row, "dev_pp", np.nan), getattr(row, "dev_pct", np.nan), ind, lang),
             labels[cls] if 0 <= cls < len(labels) else MISSING_TEXT[lang],
             row.area_id,
+            stats["interval"],
+            esc(" – ".join(x for x in (stats["comparison"], stats["evaluation"]) if x)),
+            "<br>" + esc(stats["note"]) if stats["note"] else "",   # its own line only when there is a note
         ])
-    return np.array(out, dtype=object).reshape(len(out), 8)
+    return np.array(out, dtype=object).reshape(len(out), 11)
 
 
 def _main_map_trace(rows, geojson, names, ind, year, cls, lang, large_text) -> go.Choropleth:
@@ -467,7 +475,8 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
               "method": method, "k": int(k), "fixed_breaks": breaks is not None, "breaks": cls["breaks"],
               "class_labels": cls["labels"], "class_colors": cls["colors"], "no_data_color": NO_DATA_COLOR,
               "z": "class index (-1 = keine Daten)", "customdata": ["value", "name", "value_text",
-              "numerator_text", "denominator_text", "deviation_text", "class_label", "area_id"],
+              "numerator_text", "denominator_text", "deviation_text", "class_label", "area_id",
+              "interval_text", "comparison_text", "note"],
               "area_ids": rows["area_id"].tolist(), "focus_ids": focus,
               "geo_kind": str(geo_gdf["kind"].iloc[0]) if "kind" in geo_gdf and len(geo_gdf) else "",
               "is_demo": views.is_illustrative(rows)},

@@ -44,3 +44,31 @@ def comparison_table(rows: pd.DataFrame, indicator, basis: str = "city") -> pd.D
         "Hinweis": [SMALL_COUNT_TEXT if s else "" for s in rows["small_count"]],
         "code": rows[code_col].to_numpy(),
     })
+
+
+SUPPRESSED_TEXT = "geheim"
+
+
+def value_with_count(value, numerator, denominator, flag, indicator) -> str:
+    """„5,5 % (581 von 10.655)“; a suppressed value reads „geheim“, a missing one „keine Daten“ — never 0."""
+    if flag == "suppressed":
+        return SUPPRESSED_TEXT
+    text = fmt_value(value, indicator.unit, indicator.decimals)
+    if pd.isna(value) or not indicator.is_rate or pd.isna(numerator) or pd.isna(denominator):
+        return text
+    return f"{text} ({fmt_number(numerator)} von {fmt_number(denominator)})"
+
+
+def row_statistics(row, indicator) -> dict:
+    """The statistics words of one indicator-table row for hovers and cards: interval, comparison words
+    (from the §2.3 code only) and the small-count note. Missing statistics columns give '' / „–“."""
+    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
+    code = get("compare_city", "") or ""
+    suppressed = get("flag", "") == "suppressed"
+    return {
+        "interval": interval_text(get("ci95_low", float("nan")), get("ci95_high", float("nan")), indicator),
+        "comparison": "" if not code else compare_words(code),
+        "evaluation": cmp.evaluation(code, indicator.polarity) if code else "",
+        "note": SUPPRESSED_TEXT + " (Datenschutz)" if suppressed else (
+            SMALL_COUNT_TEXT if bool(get("small_count", False)) else ""),
+    }
