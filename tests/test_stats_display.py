@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -76,3 +77,47 @@ def test_ueberblick_cards_show_count_and_comparison_words(table):
     expected = (f"{int(row.numerator):,} von {int(row.denominator):,}".replace(",", ".")
                 + f" · {compare_words(row.compare_city)}")
     assert any(c.startswith(expected) for c in captions), (expected, captions[:8])
+
+
+def test_table_downloads_carry_interval_comparison_and_note(table):
+    from indicators import views
+    from indicators.export import tables
+
+    rows = table[(table.indicator_id == "kinderarmut") & (table.year == 2024) & table.area_id.isin(["hamme", "bochum"])]
+    rows = rows.copy()
+    frame = views.download_table(rows)
+    hamme = frame[frame["Gebiet"] == "Hamme"].iloc[0]
+    assert (hamme["Zähler"], hamme["Nenner"]) == (863, 2210)
+    assert (hamme["95-%-Intervall untere Grenze"], hamme["95-%-Intervall obere Grenze"]) == (37.04, 41.1)
+    assert hamme["Vergleich mit Bochum"] == "deutlich höher als Bochum (99,8 %)"
+    assert hamme["Bewertung"] == "ungünstiger" and hamme["Fallzahl-Hinweis"] == ""
+    assert frame[frame["Gebiet"] == "Bochum"].iloc[0]["Vergleich mit Bochum"] == ""
+    csv = tables.to_excel_csv(frame).decode("utf-8-sig")
+    assert "37,04;41,1;deutlich höher als Bochum (99,8 %);ungünstiger;" in csv
+    hit = rows.area_id == "hamme"
+    rows.loc[hit, ["value", "numerator", "ci95_low", "ci95_high"]] = np.nan
+    rows.loc[hit, ["flag", "compare_city"]] = ["suppressed", "nicht_verglichen"]
+    hidden = views.download_table(rows)
+    hidden = hidden[hidden["Gebiet"] == "Hamme"].iloc[0]
+    assert pd.isna(hidden["95-%-Intervall untere Grenze"]) and pd.isna(hidden["Zähler"])
+    assert hidden["Vergleich mit Bochum"] == "kein Vergleich möglich"
+    assert hidden["Fallzahl-Hinweis"] == "geheim (Datenschutz)"
+
+
+def test_zip_bundle_tables_carry_the_statistics_columns(table, monkeypatch):
+    import io
+    import zipfile
+
+    import indicators.export as export
+
+    monkeypatch.setattr(export, "render", lambda fig, fmt, **kw: b"")   # the charts are tested elsewhere
+    data = export.chart_bundle(table, "kinderarmut", 2024, ["hamme"], kinds=("ranking",))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        csv = archive.read("daten_kinderarmut_2024.csv").decode("utf-8-sig")
+        xlsx = pd.read_excel(io.BytesIO(archive.read("daten_kinderarmut_2024.xlsx")), sheet_name="Daten")
+    header = csv.splitlines()[0].split(";")
+    assert header[-5:] == ["95-%-Intervall untere Grenze", "95-%-Intervall obere Grenze", "Vergleich mit Bochum",
+                           "Bewertung", "Fallzahl-Hinweis"]
+    hamme = xlsx[xlsx.iloc[:, 0] == "hamme"].iloc[0]
+    assert hamme["95-%-Intervall untere Grenze"] == 37.04
+    assert hamme["Vergleich mit Bochum"] == "deutlich höher als Bochum (99,8 %)"
