@@ -14,8 +14,8 @@ from ui.i18n import t
 
 GAP_HELP = {"de": "Abstand zum Stadtdurchschnitt in Prozentpunkten", "en": "Gap to the city average in percentage points"}
 SINCE = {"de": "seit {year}: {change}", "en": "since {year}: {change}"}
-DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 13 Folien)",
-        "en": "Slide deck “Focus districts” (PowerPoint, 13 slides)"}
+DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 14 Folien)",
+        "en": "Slide deck “Focus districts” (PowerPoint, 14 slides)"}
 
 
 
