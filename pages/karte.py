@@ -87,7 +87,7 @@ if style != "classes":
     st.caption(STYLE_NOTE[v.lang])
 chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points")
 export_menu("map", v.indicator, v.year, focus, v.lang, key="karte_export",
-            map_options={"method": method, "k": k, "selected_id": selected, "level": level,
+            map_options={"method": method, "k": k, "selected_id": selected, "level": level, "style": style,
                          "breaks": classify.fixed_breaks(table, v.indicator, method, k, level=level) if fixed else None})
 
 if st.toggle(TEXT["animate"][v.lang], key="animation"):

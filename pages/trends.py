@@ -73,7 +73,10 @@ start = st.selectbox(STATS_TEXT["start"], starts, key="start")
 url.publish("start", start)
 stats = trendstats.trend_statistics(table, ind, list(v.ortsteile), start)
 latest = int(stats["year"].iloc[0])
-st.dataframe(trendstats.trend_table(stats, ind), hide_index=True, width="stretch")
+stats_table = trendstats.trend_table(stats, ind)
+st.dataframe(stats_table, hide_index=True, width="stretch")
+table_downloads(stats_table, f"veraenderung_{v.indicator}_{start}_{latest}", v.lang,
+                metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
 for sentence in trendstats.trend_sentences(stats, ind):
     st.markdown("- " + sentence)
 st.caption(STATS_TEXT["method"].format(first=latest - 4, latest=latest)

@@ -81,3 +81,12 @@ def test_karte_deviation_option_from_the_url():
     assert not at.exception, at.exception
     assert at.query_params["darstellung"] == "comparison"
     assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["meta"]["style"] == "comparison"
+
+
+def test_export_keeps_the_chosen_map_style(table, geo):
+    from indicators import export
+
+    fig = export.chart_figure("map", table, "kinderarmut", 2024, ["hamme"], geo=geo,
+                              map_options={"method": "quantiles", "k": 5, "style": "deviation"})
+    assert fig.layout.meta["style"] == "deviation"
+    assert fig.layout.meta["class_labels"][2].endswith("Pp.")
