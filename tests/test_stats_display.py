@@ -49,7 +49,12 @@ def test_map_hover_small_count_and_suppressed(table, geo):
     hit = (hidden.area_id == "hamme") & (hidden.indicator_id == "kinderarmut") & (hidden.year == 2024)
     hidden.loc[hit, ["value", "numerator", "ci95_low", "ci95_high"]] = np.nan
     hidden.loc[hit, ["flag", "compare_city"]] = ["suppressed", "nicht_verglichen"]
-    hamme = _hover(figures.map_figure(hidden, geo, "kinderarmut", 2024), "hamme")
+    fig = figures.map_figure(hidden, geo, "kinderarmut", 2024)
+    hamme = _hover(fig, "hamme")
+    labels = next(t for t in fig.data if t.name == "labels")
+    assert [x for x in labels.text if x.endswith("<br>geheim")] == ["Hamme<br>geheim"]
+    assert "geheim (Datenschutz)" in [t.name for t in fig.data if t.showlegend]
+    assert "geheim (Datenschutz)" not in [t.name for t in figures.map_figure(table, geo, "kinderarmut", 2024).data]
     assert hamme[0] is None and hamme[2] == "geheim"
     assert list(hamme[8:]) == ["–", "kein Vergleich möglich", "<br>geheim (Datenschutz)"]
 

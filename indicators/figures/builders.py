@@ -414,8 +414,10 @@ def _label_trace(geo_gdf, rows, names, fills: dict, focus: set, selected_id, lab
     if wanted.empty:
         return None
     texts, colors = [], []
+    # METHODS §5: a choropleth cannot hatch, so a suppressed value is marked by the tile text „geheim“
+    hidden = set(rows.loc[rows["flag"].eq("suppressed"), "area_id"]) if "flag" in rows else set()
     for area_id in wanted["area_id"]:
-        label = wrap_label(esc(names.get(area_id, area_id)))
+        label = wrap_label(esc(names.get(area_id, area_id))) + (f"<br>{SUPPRESSED_TEXT}" if area_id in hidden else "")
         texts.append(f"<b>{label}</b>" if area_id in focus or area_id == selected_id else label)
         colors.append(label_color(fills.get(area_id, NO_DATA_COLOR)))
     return go.Scattergeo(lon=wanted["lon"].tolist(), lat=wanted["lat"].tolist(), text=texts, mode="text",
@@ -482,6 +484,8 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         fig.add_trace(_legend_swatch(label, color, group="classes"))
     fig.add_trace(_legend_swatch(mapstyle.NO_COMPARISON_LABEL if style == "comparison" else word("no_data", lang),
                                  NO_DATA_COLOR, group="classes"))
+    if "flag" in rows and rows["flag"].eq("suppressed").any():   # „geheim“: the same grey, its own entry
+        fig.add_trace(_legend_swatch(f"{SUPPRESSED_TEXT} (Datenschutz)", NO_DATA_COLOR, group="classes"))
     if focus:
         fig.add_trace(_legend_swatch(word("focus", lang), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
                                      group="outline"))
