@@ -24,7 +24,14 @@ TEXT = {
     "select": {"de": "Ortsteil auswählen (oder in der Karte anklicken)",
                "en": "Select a district (or click it on the map)"},
     "table": {"de": "Werte der Karte", "en": "Mapped values"},
+    "style": {"de": "Darstellung", "en": "Display"},
 }
+STYLE_NOTE = {"de": "Klassifikation und Anzahl Klassen gelten nur für „Werte in Klassen“. Rot heißt ungünstiger, "
+                    "Blau günstiger als Bochum; die Klasse steht auch im Tooltip.",
+              "en": "Classification and number of classes apply to “Values in classes” only."}
+STYLES = {"classes": {"de": "Werte in Klassen", "en": "Values in classes"},
+          "deviation": {"de": "Abweichung von Bochum (Prozentpunkte)", "en": "Deviation from Bochum (pp)"},
+          "comparison": {"de": "Vergleich mit Bochum (Konfidenzintervalle)", "en": "Comparison with Bochum"}}
 
 
 def _select_from_map():
@@ -51,6 +58,9 @@ url.init("ebene", "ortsteil", LEVELS)
 url.init("klassen", "quantiles", classify.METHODS)
 url.init("k", 5, range(3, 8), cast=int)
 url.init("gebiet", None, ortsteil_ids)
+url.init("darstellung", "classes", STYLES)
+style = st.radio(TEXT["style"][v.lang], list(STYLES), format_func=lambda x: STYLES[x][v.lang], key="darstellung",
+                 horizontal=True)
 controls = st.columns([1.2, 1.6, 1, 1.4])
 level = controls[0].radio(TEXT["level"][v.lang], list(LEVELS), format_func=lambda x: LEVELS[x][v.lang],
                           key="ebene", horizontal=True)
@@ -61,7 +71,7 @@ fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=True, key="fix", help=TE
 selected = shared_selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], state_key="gebiet",
                            widget_key="karte_gebiet", format_func=lambda a: "–" if a is None else names[a],
                            placeholder="–")
-for key, value in (("ebene", level), ("klassen", method), ("k", k), ("gebiet", selected)):
+for key, value in (("ebene", level), ("klassen", method), ("k", k), ("gebiet", selected), ("darstellung", style)):
     url.publish(key, value)
 
 shown = data.derived(views.indicator_slice, v.indicator, v.year, level)
@@ -72,13 +82,15 @@ st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_offi
 
 focus = focus_ids() if level == "ortsteil" else ()
 fig = data.map_figure(v.indicator, v.year, level=level, method=method, k=k, fixed=fixed, focus=focus,
-                      selected=selected, lang=v.lang)
+                      selected=selected, lang=v.lang, style=style)
+if style != "classes":
+    st.caption(STYLE_NOTE[v.lang])
 # the text alternative names the focus and the selected Ortsteil in sentences (map tiles carry no text for a screen reader)
 described = [a for a in (*focus, selected) if a] if level == "ortsteil" else []
 chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points",
       description=[text.deviation_sentence(table, v.indicator, a, v.year, v.lang) for a in dict.fromkeys(described)])
 export_menu("map", v.indicator, v.year, focus, v.lang, key="karte_export",
-            map_options={"method": method, "k": k, "selected_id": selected, "level": level,
+            map_options={"method": method, "k": k, "selected_id": selected, "level": level, "style": style,
                          "breaks": data.derived(classify.fixed_breaks, v.indicator, method, k, level=level)
                          if fixed else None})
 

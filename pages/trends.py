@@ -3,8 +3,9 @@
 import streamlit as st
 
 from indicators import views
+from indicators.build import compare as cmp
 from indicators.load import published
-from indicators.views import text
+from indicators.views import text, trendstats
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, metadata_for, source_caption, table_downloads, view
 from ui.i18n import t
@@ -23,6 +24,16 @@ TEXT = {
               "shown in charts of their own, never on another indicator's axis."},
     "points": {"de": "Rauten: veröffentlichte Werte derselben Definition (echt, mit Quelle und Stichtag).",
                "en": "Diamonds: published values of the same definition (real, with source and date)."},
+}
+STATS_TEXT = {
+    "heading": "Veränderung und Trend",
+    "start": "Veränderung ab Startjahr",
+    "method": "Veränderung vom Startjahr bis {latest}: Differenz der Anteile mit 95-%-Intervall nach Newcombe; "
+              "„gestiegen“/„gesunken“ nur, wenn das Intervall 0 ausschließt. Trend: Chi-Quadrat-Test auf "
+              "linearen Trend über die letzten fünf Jahre ({first}–{latest}), nur wenn auch jedes Weglassen "
+              "eines Jahres dieselbe Richtung ergibt.",
+    "not_shares": "Für diesen Indikator (kein Anteil) werden Veränderung und Trend nicht getestet.",
+    "break": "Reihenbruch {year}: {label}. Vergleiche über diesen Bruch hinweg sind nur eingeschränkt möglich.",
 }
 SERIES = ["arbeitslosenquote_ba_dezember"]
 
@@ -56,6 +67,25 @@ wide = frame.pivot_table(index="name", columns="year", values="value").round(ind
 st.dataframe(wide, width="stretch")
 table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang, metadata_for(shown, [v.indicator], v.lang),
                 key="trend_dl")
+st.subheader(STATS_TEXT["heading"])
+starts = trendstats.start_years(table, v.indicator)
+url.init("start", starts[0], starts, cast=int)
+start = st.selectbox(STATS_TEXT["start"], starts, key="start")
+url.publish("start", start)
+stats = trendstats.trend_statistics(table, ind, list(v.ortsteile), start)
+latest = int(stats["year"].iloc[0])
+stats_table = trendstats.trend_table(stats, ind)
+st.dataframe(stats_table, hide_index=True, width="stretch")
+table_downloads(stats_table, f"veraenderung_{v.indicator}_{start}_{latest}", v.lang,
+                metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
+for sentence in trendstats.trend_sentences(stats, ind):
+    st.markdown("- " + sentence)
+st.caption(STATS_TEXT["method"].format(first=latest - 4, latest=latest)
+           + ("" if ind.is_rate and ind.interval != "poisson" else " " + STATS_TEXT["not_shares"]))
+for brk in ind.series_breaks:
+    if cmp.series_break_within([brk], min(start, latest - 4), latest) is not None:
+        st.caption(STATS_TEXT["break"].format(year=brk["year"], label=brk["label"]["de"]))
+
 source_caption(shown, v.lang)
 
 with st.expander(TEXT["published"][v.lang], expanded=ind.theme == "langzeitarbeitslosigkeit"):

@@ -1,19 +1,33 @@
 """Überblick: the four focus Ortsteile against the city on the key indicator of each theme."""
 
+import pandas as pd
 import streamlit as st
 
 from indicators.areas import area_names, focus_ids
 from indicators.export import deck
-from indicators.formats import fmt_pp, fmt_value
+from indicators.formats import fmt_number, fmt_pp, fmt_value
 from indicators.views import text
+from indicators.views.comparison import SUPPRESSED_TEXT, row_statistics
 from ui import data
 from ui.components import chart, chart_alternative, demo_banner, export_available, source_caption, view
 from ui.i18n import t
 
 GAP_HELP = {"de": "Abstand zum Stadtdurchschnitt in Prozentpunkten", "en": "Gap to the city average in percentage points"}
 SINCE = {"de": "seit {year}: {change}", "en": "since {year}: {change}"}
-DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 13 Folien)",
-        "en": "Slide deck “Focus districts” (PowerPoint, 13 slides)"}
+DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 14 Folien)",
+        "en": "Slide deck “Focus districts” (PowerPoint, 14 slides)"}
+
+
+
+def card_statistics(row, ind) -> str:
+    """„863 von 2.210 · deutlich höher als Bochum (99,8 %)“ plus the small-count note (METHODS §2.3, §4)."""
+    stats = row_statistics(row, ind)
+    parts = []
+    if ind.is_rate and pd.notna(row["numerator"]) and pd.notna(row["denominator"]) and row["flag"] != "suppressed":
+        parts.append(f"{fmt_number(row['numerator'])} von {fmt_number(row['denominator'])}")
+    parts += [stats["comparison"], stats["note"]]
+    return " · ".join(p for p in parts if p)
+
 
 v = view()
 catalog = data.catalog()
@@ -49,11 +63,16 @@ for theme in catalog.themes.values():
         delta_color = "inverse" if ind.polarity == "higher_is_worse" else (
             "normal" if ind.polarity == "higher_is_better" else "off")
         with col:
-            st.metric(names[area_id], fmt_value(row["value"], ind.unit, ind.decimals, v.lang),
+            suppressed = row["flag"] == "suppressed"
+            st.metric(names[area_id], SUPPRESSED_TEXT if suppressed else fmt_value(row["value"], ind.unit,
+                                                                                  ind.decimals, v.lang),
                       delta=fmt_pp(row["dev_pp"], ind.decimals, v.lang), delta_color=delta_color,
                       help=GAP_HELP[v.lang])
             st.caption(SINCE[v.lang].format(year=first_year, change=fmt_pp(row["change_since_base"], ind.decimals,
                                                                             v.lang)))
+            stats_line = card_statistics(row, ind)
+            if stats_line:
+                st.caption(stats_line)
             chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}",
                   alternative=False)
     columns[-1].metric(t("city_average", v.lang), fmt_value(city_value, ind.unit, ind.decimals, v.lang))

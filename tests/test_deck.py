@@ -29,6 +29,7 @@ EXPECTED_TITLES = [
     "Übergang Schule–Beruf: Jugendarbeitslosenanteil 2024",
     "Übergang Schule–Beruf: Jugendarbeitslosenanteil 2012–2024",
     "Übergang Schule–Beruf: Jugendarbeitslosenanteil 2024 – Rangfolge",
+    "Sozialindex 2024",
 ]
 
 
@@ -56,7 +57,7 @@ def focus():
     return Presentation(io.BytesIO(deck.focus_deck(build())))
 
 
-def test_focus_deck_is_16_9_with_thirteen_slides_in_order(focus):
+def test_focus_deck_is_16_9_with_fourteen_slides_in_order(focus):
     assert (focus.slide_width, focus.slide_height) == (Emu(12_192_000), Emu(6_858_000))
     assert focus.slide_width * 9 == focus.slide_height * 16
     assert [s.shapes.title.text for s in focus.slides] == EXPECTED_TITLES
@@ -96,7 +97,7 @@ def test_every_chart_slide_has_a_picture_and_a_source_footer(focus):
         assert footer and ("Stichtag 31.12.2024" in footer[0] or "Stichtage 31.12.2012–31.12.2024" in footer[0]), number
         assert DEMO_NOTE in texts, number
         assert str(number) in texts  # slide number
-        is_map = (number - 2) % 3 == 0
+        is_map = (number - 2) % 3 == 0 or number == len(focus.slides)   # the last slide: the Sozialindex map
         assert any(t.startswith("Geometrie schematisch") for t in texts) == is_map, number
 
 
@@ -127,3 +128,20 @@ def test_cli_refuses_a_wrong_target(tmp_path, capsys):
     assert capsys.readouterr().err == f"Fehler: Die Zieldatei muss auf .pptx enden: {tmp_path / 'folien.pdf'}\n"
     assert cli.main_deck(["--out", str(tmp_path / "folien.pptx"), "--lang", "fr"]) == 2
     assert capsys.readouterr().err == "Fehler: Unbekannte Sprache „fr“. Gültig: de, en.\n"
+
+
+def test_speaker_notes_carry_the_generated_sentences(focus):
+    from indicators.areas import area_names, focus_ids
+    from indicators.catalog import load_catalog
+    from indicators.views.sentences import indicator_summary
+
+    table = build()
+    slides = list(focus.slides)
+    kinder = slides[4]   # Kinderarmut: map
+    notes = kinder.notes_slide.notes_text_frame.text.split("\n")
+    ind = load_catalog().indicators["kinderarmut"]
+    assert notes == [" ".join(indicator_summary(table, a, area_names()[a], 2024, ind)) for a in focus_ids()]
+    assert any(line.startswith("Hamme 2024: 863 von 2.210 Kindern") for line in notes)
+    index_notes = slides[-1].notes_slide.notes_text_frame.text.split("\n")
+    assert len(index_notes) == 4 and all("Methode MSS Berlin" in n or "ausgeschlossen" in n for n in index_notes)
+    assert not slides[0].has_notes_slide

@@ -41,9 +41,10 @@ def test_sequence_is_map_trend_ranking_for_each_theme_with_a_key_indicator(steps
     catalog = load_catalog()
     themes = [t for t in catalog.themes.values() if t.key_indicator]
     assert len(themes) == 4
-    assert len(steps) == 12
-    assert [s.kind for s in steps] == ["map", "trend", "ranking"] * 4
-    assert [s.theme for s in steps[::3]] == [t.id for t in themes]
+    assert len(steps) == 13
+    assert [s.kind for s in steps] == ["map", "trend", "ranking"] * 4 + ["index"]
+    assert steps[-1].title("de") == "Sozialindex – Gesamtindex der Ortsteile"
+    assert [s.theme for s in steps[:12:3]] == [t.id for t in themes]
     for i, theme in enumerate(themes):
         assert {s.indicator_id for s in steps[3 * i:3 * i + 3]} == {theme.key_indicator}
         assert all(theme.title["de"] in s.title_de and theme.title["en"] in s.title_en for s in steps[3 * i:3 * i + 3])
@@ -150,9 +151,9 @@ def chart_meta(at) -> dict:
     return specs[0]["layout"]["meta"]
 
 
-def test_page_runs_and_shows_slide_1_of_12(steps):
+def test_page_runs_and_shows_slide_1_of_13(steps):
     at = present()
-    assert "Folie 1 von 12" in texts(at)
+    assert "Folie 1 von 13" in texts(at)
     assert at.title[0].value == steps[0].title_de
     assert chart_meta(at)["kind"] == "map"
     assert any("Demodaten" in w.value for w in at.warning)
@@ -165,34 +166,36 @@ def test_next_shows_step_2_with_its_chart_and_puts_it_into_the_url(steps):
     at = present()
     at.button(key="folie_weiter").click().run()
     assert not at.exception
-    assert "Folie 2 von 12" in texts(at)
+    assert "Folie 2 von 13" in texts(at)
     assert at.title[0].value == steps[1].title_de
     meta = chart_meta(at)
     assert (meta["kind"], meta["indicator_id"]) == ("trend", steps[1].indicator_id)
     assert at.query_params["folie"] in ("2", ["2"])
     at.button(key="folie_zurueck").click().run()
-    assert "Folie 1 von 12" in texts(at)
+    assert "Folie 1 von 13" in texts(at)
     assert chart_meta(at)["kind"] == "map"
 
 
 def test_a_link_with_folie_5_opens_step_5(steps):
     at = present(folie="5")
-    assert "Folie 5 von 12" in texts(at)
+    assert "Folie 5 von 13" in texts(at)
     assert at.title[0].value == steps[4].title_de
     meta = chart_meta(at)
     assert (meta["kind"], meta["indicator_id"]) == (steps[4].kind, steps[4].indicator_id)
 
 
 def test_invalid_slide_in_the_url_falls_back_to_slide_1():
-    assert "Folie 1 von 12" in texts(present(folie="99"))
-    assert "Folie 1 von 12" in texts(present(folie="abc"))
+    assert "Folie 1 von 13" in texts(present(folie="99"))
+    assert "Folie 1 von 13" in texts(present(folie="abc"))
 
 
 def test_last_slide_disables_next():
-    at = present(folie="12")
-    assert "Folie 12 von 12" in texts(at)
+    at = present(folie="13")
+    assert "Folie 13 von 13" in texts(at)
     assert at.button(key="folie_weiter").disabled
-    assert chart_meta(at)["kind"] == "ranking"
+    meta = chart_meta(at)
+    assert (meta["kind"], meta["year"]) == ("index", 2024)
+    assert any("Demodaten" in w.value for w in at.warning)
 
 
 def test_sidebar_is_hidden_by_css_and_the_page_links_back_to_the_overview():
@@ -207,7 +210,7 @@ def test_sidebar_is_hidden_by_css_and_the_page_links_back_to_the_overview():
 
 def test_english_slide_texts():
     at = present(lang="en", folie="3")
-    assert "Slide 3 of 12" in texts(at)
+    assert "Slide 3 of 13" in texts(at)
     assert at.title[0].value.endswith("ranking of the districts")
     assert at.button(key="folie_weiter").label == "Next ▶"
 

@@ -154,3 +154,14 @@ def test_cli_bad_year_and_target(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         cli.main_report(["--out", str(tmp_path)])
     assert info.value.code == 2
+
+
+def test_second_page_has_the_generated_sentences(hamme_pdf, table):
+    _, second = page_texts(hamme_pdf)
+    assert "Einordnung: Vergleich, Veränderung und Trend (statistisch geprüft)" in second
+    for title, text in report.statement_rows(table, "hamme", 2024):
+        assert flat(text) in second, title
+    rows = dict(report.statement_rows(table, "hamme", 2024))
+    assert rows["Kinderarmut"].startswith(
+        "Hamme 2024: 863 von 2.210 Kindern unter 15 Jahren leben in SGB-II-Bedarfsgemeinschaften (39,0 %). "
+        "Das ist deutlich höher als in Bochum insgesamt (26,8 %).")

@@ -90,7 +90,7 @@ def trend_figure(indicator_id: str, area_ids, mode: str, lang: str, large_text: 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _map(version: str, indicator_id: str, year: int, level: str, method: str, k: int, fixed: bool,
-         focus: tuple, selected: str | None, lang: str, large_text: bool):
+         focus: tuple, selected: str | None, lang: str, large_text: bool, style: str = "classes"):
     from indicators import figures
     from indicators.views import classify
 
@@ -98,15 +98,16 @@ def _map(version: str, indicator_id: str, year: int, level: str, method: str, k:
     breaks = classify.fixed_breaks(table, indicator_id, method, k, level=level) if fixed else None
     return figures.map_figure(table, _geometry(level, version), indicator_id, year, method=method, k=k,
                               breaks=breaks, focus_ids=focus, selected_id=selected, label_all=True,
-                              lang=lang, large_text=large_text, level=level)
+                              lang=lang, large_text=large_text, level=level, style=style)
 
 
 def map_figure(indicator_id: str, year: int, *, level: str = "ortsteil", method: str = "quantiles", k: int = 5,
                fixed: bool = True, focus=(), selected: str | None = None, lang: str = "de",
-               large_text: bool = False):
-    """The choropleth for a view (cached); classes fixed over all years unless ``fixed`` is False."""
+               large_text: bool = False, style: str = "classes"):
+    """The choropleth for a view (cached); classes fixed over all years unless ``fixed`` is False.
+    ``style``: 'classes', 'deviation' (Abweichung von Bochum) or 'comparison' (Vergleich mit Bochum)."""
     return _map(data_version(), indicator_id, int(year), level, method, int(k), fixed, tuple(focus), selected,
-                lang, large_text)
+                lang, large_text, style)
 
 
 # Everything below depends only on (data version, arguments): computed once and shared by every

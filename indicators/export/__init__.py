@@ -34,6 +34,7 @@ from indicators.views import (
     source_titles,
     trend_areas,
 )
+from indicators.views.comparison import statistics_file_columns
 from indicators.words import pick, source_title
 
 FORMATS = ("png", "svg", "pdf")
@@ -332,7 +333,8 @@ def data_frame(rows: pd.DataFrame, lang: str = "de", sources: dict | None = None
         h["source"]: [source_titles(s, lang, sources) for s in rows["source_ids"]],
         h["is_demo"]: [yes if d else no for d in rows["is_demo"].fillna(False).astype(bool)],
     })
-    return frame.reset_index(drop=True)
+    # interval, comparison words and the small-count note (METHODS §2.3)
+    return pd.concat([frame.reset_index(drop=True), statistics_file_columns(rows, catalog)], axis=1)
 
 
 def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", sources: dict | None = None) -> str:

@@ -15,7 +15,11 @@ from pptx.util import Emu, Inches, Pt
 from indicators import export
 from indicators.areas import area_names, focus_ids
 from indicators.build.pipeline import geometry
+from indicators.build.sozialindex import load_index_config
 from indicators.catalog import load_catalog
+from indicators.figures import builders, presentation
+from indicators.views import is_illustrative
+from indicators.views.sentences import index_sentence, indicator_summary
 from indicators.words import pick
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)   # 13.333 × 7.5 in = 16:9
@@ -72,6 +76,7 @@ class SlideSpec:
     source: str = ""
     notes: tuple[str, ...] = field(default=())
     subtitle: str = ""
+    speaker_notes: str = ""    # the generated sentences of METHODS §4, in the presenter's notes
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -172,6 +177,8 @@ def _chart_slide(prs, spec: SlideSpec, number: int) -> None:
                   SUBTITLE_PT, color=MUTED)
     _picture(slide, spec.image, picture_description(spec))
     _footer(slide, spec.source, spec.notes, number)
+    if spec.speaker_notes:
+        slide.notes_slide.notes_text_frame.text = spec.speaker_notes
 
 
 def deck_pptx(slides: list[SlideSpec]) -> bytes:
@@ -236,10 +243,50 @@ def focus_slides(table: pd.DataFrame, lang: str = "de", geo=None) -> list[SlideS
             notes = tuple(export.chart_notes(shown, kind, export.geo_kind(geo), lang))
             specs.append(SlideSpec(title=words[title_key].format(**labels), image=png,
                                    subtitle=words[sub_key], source=export.source_line(shown, lang),
-                                   notes=notes))
-    return specs
+                                   notes=notes,
+                                   # the §4 templates are German only
+                                   speaker_notes=theme_notes(table, iid, year) if lang == "de" else ""))
+    index = index_slide(table, lang, geo)
+    return specs + ([index] if index is not None else [])
+
+
+def theme_notes(table: pd.DataFrame, indicator_id: str, year: int) -> str:
+    """Speaker notes of a theme's slides: the generated sentences (METHODS §4) of each focus Ortsteil."""
+    ind = load_catalog().indicators[indicator_id]
+    names = area_names()
+    return "\n".join(" ".join(indicator_summary(table, a, names[a], year, ind)) for a in focus_ids())
+
+
+INDEX_TEXT = {"de": {"title": "Sozialindex {year}",
+                     "sub": "Status und Dynamik der Ortsteile (Methode MSS Berlin), Fokusquartiere umrandet"},
+              "en": {"title": "Social index {year}",
+                     "sub": "Status and dynamics of the districts (MSS Berlin method), focus districts outlined"}}
+
+
+def index_slide(table: pd.DataFrame, lang: str, geo) -> SlideSpec | None:
+    """The Sozialindex map of the latest index year with the focus Ortsteile's index sentences as notes;
+    None when the index cannot be computed on these data."""
+    index, year, _ = presentation.index_table(table)
+    if index is None:
+        return None
+    rows = table[table["indicator_id"].isin(load_index_config().indicators) & (table["year"] == year)]
+    fig = builders.index_map_figure(index, geo, year, mode="gesamt", focus_ids=focus_ids(),
+                                    demo=is_illustrative(rows), large_text=True)
+    fig.update_layout(title=None, margin={"t": SLIDE_TOP_MARGIN_PX["map"]})
+    width, height = CHART_PX["map"]
+    png = export.render(fig, "png", width=width, height=height, scale=CHART_SCALE)
+    names = area_names()
+    by_area = index.set_index("area_id")
+    notes = "\n".join(index_sentence(names[a], year, by_area.loc[a].to_dict()) for a in focus_ids()
+                      if a in by_area.index)
+    words = INDEX_TEXT.get(lang, INDEX_TEXT["de"])
+    return SlideSpec(title=words["title"].format(year=year), image=png, subtitle=words["sub"],
+                     source=export.source_line(rows, lang),
+                     notes=tuple(export.chart_notes(rows, "map", export.geo_kind(geo), lang)),
+                     speaker_notes=notes if lang == "de" else "")
 
 
 def focus_deck(table: pd.DataFrame, lang: str = "de", geo=None) -> bytes:
-    """The ready-made deck "Fokusquartiere": 1 cover + 3 slides (map, trend, ranking) per theme."""
+    """The ready-made deck "Fokusquartiere": 1 cover + 3 slides (map, trend, ranking) per theme + the
+    Sozialindex."""
     return deck_pptx(focus_slides(table, lang, geo))

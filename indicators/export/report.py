@@ -18,6 +18,7 @@ from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_value
 from indicators.load.published import for_area, format_value, load_published, measure_labels
 from indicators.store import all_sources
 from indicators.views import is_illustrative, profile, source_ids_of
+from indicators.views.sentences import indicator_summary
 from indicators.views.text import profile_summary
 from indicators.words import pick, source_title
 
@@ -475,6 +476,33 @@ def _sources(pdf: FPDF, value_sources: list[str], refs: dict[str, int], sources:
     pdf.set_text_color(0, 0, 0)
 
 
+STATEMENTS_HEADING = "Einordnung: Vergleich, Veränderung und Trend (statistisch geprüft)"
+
+
+def statement_rows(table: pd.DataFrame, area_id: str, year: int) -> list[tuple[str, str]]:
+    """(short title, generated sentences of METHODS §4) per key indicator: count, comparison code,
+    change, trend and the small-count note — wording only from the statistics codes."""
+    catalog = load_catalog()
+    name = area_names().get(area_id, area_id)
+    out = []
+    for iid in key_indicator_ids():
+        ind = catalog.indicators[iid]
+        out.append((ind.label("de", short=True), " ".join(indicator_summary(table, area_id, name, year, ind))))
+    return out
+
+
+def _statements(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
+    """The generated sentences (German only: the templates of METHODS §4 are German)."""
+    if not rows:
+        return
+    _heading(pdf, STATEMENTS_HEADING, size=9.5, space_before=3)
+    for title, text in rows:
+        pdf.set_font(FONT, "B", 7.8)
+        pdf.multi_cell(0, 3.6, title, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 7.8)
+        pdf.multi_cell(0, 3.6, keep_units(text), align="L", new_x="LMARGIN", new_y="NEXT")
+
+
 def _reading_notes(pdf: FPDF, notes: list[str], lang: str) -> None:
     _heading(pdf, TEXT[lang]["reading"], size=9.5, space_before=2.5)
     pdf.set_font(FONT, "", 7.2)
@@ -505,6 +533,7 @@ def _compose(parts: dict, cap: int | None, lang: str) -> FPDF:
     _trend_grid(pdf, parts["trends"], words["trends"].format(first=parts["first_year"], last=parts["year"],
                                                              name=parts["name"]))
     _trend_legend(pdf, parts["name"], parts["bezirk"], lang)
+    _statements(pdf, parts["statements"])
     _published_table(pdf, parts["published"], cap, parts["name"], parts["refs"], lang)
     _sources(pdf, parts["value_sources"], parts["refs"], parts["sources"], lang)
     return pdf
@@ -535,6 +564,7 @@ def _parts(table: pd.DataFrame, area_id: str, year: int, lang: str, geo=None) ->
                     trend_png(table, i, area_id, lang)) for i in keys],
         "published": published, "sources": sources,
         "value_sources": value_source_ids(table, area_id), "notes": notes,
+        "statements": statement_rows(table, area_id, year) if lang == "de" else [],
     }
 
 

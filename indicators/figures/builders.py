@@ -25,7 +25,8 @@ from indicators import views
 from indicators.areas import CITY_ID, area_names, parent_of
 from indicators.catalog import Indicator, load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_pp, fmt_value
-from indicators.views import classify
+from indicators.views import classify, mapstyle
+from indicators.views.comparison import SUPPRESSED_TEXT, row_statistics
 from indicators.words import pick
 
 # --- offline plotly --------------------------------------------------------------------------
@@ -312,6 +313,26 @@ def map_classes(values, ind: Indicator, method: str, k: int, breaks, lang: str) 
     return {"breaks": breaks, "labels": labels, "colors": colors, "classes": classes}
 
 
+MAP_STYLES = ("classes", "deviation", "comparison")
+STYLE_LABELS = {"deviation": "fünf Klassen um 0: ±0,5 und ±1,5 Standardabweichungen, über alle Jahre",
+                "comparison": "95-%- und 99,8-%-Konfidenzintervall"}
+STYLE_TITLES = {"deviation": "Abweichung von Bochum", "comparison": "Vergleich mit Bochum"}
+
+
+def style_classes(table: pd.DataFrame, rows: pd.DataFrame, ind: Indicator, style: str, level: str) -> dict:
+    """Classes of the deviation map (centred on 0, cuts ±0.5 s, ±1.5 s pooled over years) or of the
+    comparison map (the five §2.3 codes), with the diverging palette of the polarity (METHODS §5)."""
+    colors = mapstyle.diverging_palette(ind.polarity)
+    if style == "deviation":
+        pooled = table.loc[(table["indicator_id"] == ind.id) & (table["level"] == level), "dev_pp"]
+        classes, cuts = mapstyle.deviation_classes(rows["dev_pp"], pooled)
+        return {"breaks": [float(c) for c in cuts], "labels": mapstyle.deviation_labels(cuts, ind.decimals),
+                "colors": colors, "classes": np.array(classes)}
+    codes = rows["compare_city"] if "compare_city" in rows else pd.Series([""] * len(rows))
+    return {"breaks": [], "labels": list(mapstyle.COMPARISON_LABELS), "colors": colors,
+            "classes": np.array(mapstyle.comparison_classes(codes.fillna("")))}
+
+
 def discrete_colorscale(colors: list[str]) -> list:
     """A stepped colour scale for z in {-1 (keine Daten), 0, …, n-1}, with zmin=-1.5 and zmax=n-0.5."""
     steps = [NO_DATA_COLOR, *colors]
@@ -329,24 +350,31 @@ def _hover_template(ind: Indicator, year: int, lang: str) -> str:
                   f"{esc(variable_label(ind.denominator, lang))}: %{{customdata[4]}}",
                   f"{word('deviation', lang)}: %{{customdata[5]}}"]
     lines.append(f"{word('classes', lang)}: %{{customdata[6]}}")
+    if ind.is_rate:   # METHODS §2.3: interval, the comparison code's words, the small-count note
+        lines += ["95-%-Intervall: %{customdata[8]}", "%{customdata[9]}%{customdata[10]}"]
     return "<br>".join(lines) + "<extra></extra>"
 
 
 def _map_customdata(rows: pd.DataFrame, names: dict, ind: Indicator, classes, labels, lang: str) -> np.ndarray:
-    """Per area: [value, name, value text, numerator, denominator, deviation, class label, area_id]."""
+    """Per area: [value, name, value text, numerator, denominator, deviation, class label, area_id,
+    interval, comparison words, note] — a suppressed value reads „geheim“, never 0."""
     out = []
     for row, cls in zip(rows.itertuples(index=False), classes):
+        stats = row_statistics(row, ind)
         out.append([
             _none_if_nan(row.value),
             esc(names.get(row.area_id, row.area_id)),
-            fmt_ind(row.value, ind, lang),
+            SUPPRESSED_TEXT if getattr(row, "flag", "") == "suppressed" else fmt_ind(row.value, ind, lang),
             fmt_number(getattr(row, "numerator", np.nan), 0, lang),
             fmt_number(getattr(row, "denominator", np.nan), 0, lang),
             deviation_text(getattr(row, "dev_pp", np.nan), getattr(row, "dev_pct", np.nan), ind, lang),
             labels[cls] if 0 <= cls < len(labels) else MISSING_TEXT[lang],
             row.area_id,
+            stats["interval"],
+            esc(" – ".join(x for x in (stats["comparison"], stats["evaluation"]) if x)),
+            "<br>" + esc(stats["note"]) if stats["note"] else "",   # its own line only when there is a note
         ])
-    return np.array(out, dtype=object).reshape(len(out), 8)
+    return np.array(out, dtype=object).reshape(len(out), 11)
 
 
 def _main_map_trace(rows, geojson, names, ind, year, cls, lang, large_text) -> go.Choropleth:
@@ -390,8 +418,10 @@ def _label_trace(geo_gdf, rows, names, fills: dict, focus: set, selected_id, lab
     if wanted.empty:
         return None
     texts, colors = [], []
+    # METHODS §5: a choropleth cannot hatch, so a suppressed value is marked by the tile text „geheim“
+    hidden = set(rows.loc[rows["flag"].eq("suppressed"), "area_id"]) if "flag" in rows else set()
     for area_id in wanted["area_id"]:
-        label = wrap_label(esc(names.get(area_id, area_id)))
+        label = wrap_label(esc(names.get(area_id, area_id))) + (f"<br>{SUPPRESSED_TEXT}" if area_id in hidden else "")
         texts.append(f"<b>{label}</b>" if area_id in focus or area_id == selected_id else label)
         colors.append(label_color(fills.get(area_id, NO_DATA_COLOR)))
     return go.Scattergeo(lon=wanted["lon"].tolist(), lat=wanted["lat"].tolist(), text=texts, mode="text",
@@ -417,8 +447,12 @@ def _geo_layout(geo_gdf=None, domain_x=(0.0, 1.0)) -> dict:
 
 def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, method: str = "quantiles",
                k: int = 5, breaks=None, focus_ids=(), selected_id: str | None = None, label_all: bool = True,
-               lang: str = "de", large_text: bool = False, level: str | None = None) -> go.Figure:
+               lang: str = "de", large_text: bool = False, level: str | None = None,
+               style: str = "classes") -> go.Figure:
     """Choropleth of one indicator and year in discrete classes, focus outlined, areas labelled.
+
+    ``style`` 'deviation' maps the deviation from Bochum in five classes centred on 0, 'comparison' the
+    §2.3 comparison codes; both in the diverging palette. Large text (projector) uses the projector palette.
 
     Trace 0 holds every area with a shape: ``z`` = class index (-1 = keine Daten, grey),
     ``customdata[:, 0]`` = the indicator value of that year (None when missing), ``locations`` =
@@ -430,7 +464,12 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
     level = level or infer_level(table, geo_gdf)
     rows = map_rows(table, geo_gdf, indicator_id, year, level)
     names = _names_from_geo(geo_gdf)
-    cls = map_classes(rows["value"], ind, method, k, breaks, lang)
+    if style == "classes":
+        cls = map_classes(rows["value"], ind, method, k, breaks, lang)
+        if large_text and ind.polarity != "neutral" and len(cls["labels"]) in mapstyle.ALLOWED_K:
+            cls["colors"] = mapstyle.sequential_palette(ind.polarity, len(cls["labels"]), projector=True)
+    else:
+        cls = style_classes(table, rows, ind, style, level)
     geojson = to_geojson_dict(geo_gdf)
     fills = {a: (cls["colors"][c] if c >= 0 else NO_DATA_COLOR) for a, c in zip(rows["area_id"], cls["classes"])}
     geo_ids = set(geo_gdf["area_id"])
@@ -447,7 +486,10 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         fig.add_trace(labels)
     for label, color in reversed(list(zip(cls["labels"], cls["colors"]))):
         fig.add_trace(_legend_swatch(label, color, group="classes"))
-    fig.add_trace(_legend_swatch(word("no_data", lang), NO_DATA_COLOR, group="classes"))
+    fig.add_trace(_legend_swatch(mapstyle.NO_COMPARISON_LABEL if style == "comparison" else word("no_data", lang),
+                                 NO_DATA_COLOR, group="classes"))
+    if "flag" in rows and rows["flag"].eq("suppressed").any():   # „geheim“: the same grey, its own entry
+        fig.add_trace(_legend_swatch(f"{SUPPRESSED_TEXT} (Datenschutz)", NO_DATA_COLOR, group="classes"))
     if focus:
         fig.add_trace(_legend_swatch(word("focus", lang), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
                                      group="outline"))
@@ -455,7 +497,8 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         fig.add_trace(_legend_swatch(esc(names.get(selected_id, selected_id)), SELECTED_OUTLINE, "square-open",
                                      SELECTED_OUTLINE, 3, group="outline"))
 
-    method_label = METHOD_LABELS.get(lang, METHOD_LABELS["de"]).get(method, method) if breaks is None else (
+    method_label = STYLE_LABELS[style] if style != "classes" else (
+        METHOD_LABELS.get(lang, METHOD_LABELS["de"]).get(method, method)) if breaks is None else (
         f"{METHOD_LABELS.get(lang, METHOD_LABELS['de']).get(method, method)}, "
         + ("über alle Jahre fest" if lang == "de" else "fixed across years"))
     fig.update_layout(**base_layout(
@@ -463,15 +506,17 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         title=title_dict(f"{ind.label(lang, short=True)} {year}", ind.label(lang), large_text),
         geo=_geo_layout(geo_gdf, MAP_DOMAIN_X), height=MAP_HEIGHT[large_text],
         margin={"l": 10, "r": 10, "t": 80 if not large_text else 110, "b": 10},
-        legend={"title": {"text": f"{value_axis_title(ind, lang)}<br><sub>{esc(method_label)}</sub>"},
+        legend={"title": {"text": f"{STYLE_TITLES.get(style) or value_axis_title(ind, lang)}"
+                                  f"<br><sub>{esc(method_label)}</sub>"},
                 "x": 1.0, "xanchor": "right", "y": 0.5, "yanchor": "middle", "itemclick": False,
                 "itemdoubleclick": False, "bgcolor": "rgba(255,255,255,0.85)",
                 "font": {"size": FONT_SIZE[large_text]}},
         meta={"kind": "map", "indicator_id": indicator_id, "year": int(year), "level": level,
-              "method": method, "k": int(k), "fixed_breaks": breaks is not None, "breaks": cls["breaks"],
+              "method": method, "k": int(k), "style": style, "fixed_breaks": breaks is not None, "breaks": cls["breaks"],
               "class_labels": cls["labels"], "class_colors": cls["colors"], "no_data_color": NO_DATA_COLOR,
               "z": "class index (-1 = keine Daten)", "customdata": ["value", "name", "value_text",
-              "numerator_text", "denominator_text", "deviation_text", "class_label", "area_id"],
+              "numerator_text", "denominator_text", "deviation_text", "class_label", "area_id",
+              "interval_text", "comparison_text", "note"],
               "area_ids": rows["area_id"].tolist(), "focus_ids": focus,
               "geo_kind": str(geo_gdf["kind"].iloc[0]) if "kind" in geo_gdf and len(geo_gdf) else "",
               "is_demo": views.is_illustrative(rows)},

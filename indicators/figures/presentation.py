@@ -14,18 +14,24 @@ import plotly.graph_objects as go
 
 from indicators import figures, views
 from indicators.areas import CITY_ID, focus_ids
+from indicators.build.sozialindex import IndexNotComputable, index_for_year, index_years, load_index_config
 from indicators.catalog import Catalog
 from indicators.views import classify
 from indicators.words import pick
 
 KINDS = ("map", "trend", "ranking")
+INDEX_KIND = "index"     # the closing slide: the Sozialindex (Methode MSS Berlin) of the latest year
+INDEX_ID = "sozialindex"
+INDEX_TITLES = {"de": "Sozialindex – Gesamtindex der Ortsteile", "en": "Social index – overall index of the districts"}
+INDEX_SUBTITLE = {"de": "Sozialindex {year} · Status und Dynamik (Methode MSS Berlin), Fokusquartiere umrandet",
+                  "en": "Social index {year} · status and dynamics (MSS Berlin method), focus districts outlined"}
 METHOD = classify.DEFAULT_METHOD
 K = classify.DEFAULT_K
 LEVEL = "ortsteil"
 # one height for every slide: with the page's title bar and source line it fits a 1080 px screen
 SLIDE_HEIGHT = 780
 # the page shows title and subtitle in large type; the figures keep only what needs the room
-TOP_MARGIN = {"map": 10, "trend": 30, "ranking": 70}
+TOP_MARGIN = {"map": 10, "trend": 30, "ranking": 70, "index": 10}
 # map labels a step above the builder's large size, with a halo so they stay legible where a long
 # name runs over a neighbour of another colour
 MAP_LABEL_SIZE = 18
@@ -63,7 +69,26 @@ def sequence(catalog: Catalog) -> list[Step]:
             titles = {lang: KIND_TITLES[kind][lang].format(theme=pick(theme.title, lang))
                       for lang in ("de", "en")}
             steps.append(Step(theme.id, theme.key_indicator, kind, titles["de"], titles["en"]))
+    if all(i in catalog.indicators for i in load_index_config().indicators):
+        steps.append(Step(INDEX_ID, INDEX_ID, INDEX_KIND, INDEX_TITLES["de"], INDEX_TITLES["en"]))
     return steps
+
+
+def index_year(table: pd.DataFrame) -> int | None:
+    """The latest year the Sozialindex can be computed for (None if none)."""
+    years = index_years(table)
+    return years[-1] if years else None
+
+
+def index_table(table: pd.DataFrame) -> tuple[pd.DataFrame | None, int | None, str]:
+    """(index table of the latest index year, that year, '') or (None, year, German reason)."""
+    year = index_year(table)
+    if year is None:
+        return None, None, "Für den Sozialindex fehlen zwei Datenjahre im Abstand Δ."
+    try:
+        return index_for_year(table, year), year, ""
+    except IndexNotComputable as exc:
+        return None, year, str(exc)
 
 
 def latest_year(table: pd.DataFrame, indicator_id: str) -> int:
@@ -75,6 +100,8 @@ def latest_year(table: pd.DataFrame, indicator_id: str) -> int:
 
 def step_subtitle(step: Step, table: pd.DataFrame, lang: str = "de") -> str:
     """'Langzeitarbeitslosenanteil 2024 · Langzeitarbeitslose an der Bevölkerung …' (trend: the years)."""
+    if step.kind == INDEX_KIND:
+        return INDEX_SUBTITLE.get(lang, INDEX_SUBTITLE["de"]).format(year=index_year(table))
     ind = figures.indicator(step.indicator_id)
     if step.kind == "trend":
         years = table.loc[table["indicator_id"] == step.indicator_id, "year"]
@@ -86,6 +113,10 @@ def step_subtitle(step: Step, table: pd.DataFrame, lang: str = "de") -> str:
 
 def step_rows(step: Step, table: pd.DataFrame) -> pd.DataFrame:
     """The indicator-table rows a slide shows (for the demo note and the source line)."""
+    if step.kind == INDEX_KIND:
+        ids = list(load_index_config().indicators)
+        return table[table["indicator_id"].isin(ids) & (table["year"] == index_year(table))
+                     & table["level"].isin([LEVEL, "stadt"])]
     if step.kind == "trend":
         ids = [*focus_ids(), CITY_ID]
         return table[(table["indicator_id"] == step.indicator_id) & table["area_id"].isin(ids)]
@@ -121,6 +152,16 @@ def _ranking(step: Step, table: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
+def _index(step: Step, table: pd.DataFrame, geo, lang: str) -> go.Figure:
+    index, year, reason = index_table(table)
+    if index is None:
+        raise ValueError(reason)
+    fig = figures.index_map_figure(index, geo, year, mode="gesamt", focus_ids=focus_ids(),
+                                   demo=views.is_illustrative(step_rows(step, table)), large_text=True)
+    fig.update_layout(meta={**fig.layout.meta, "kind": INDEX_KIND, "indicator_id": INDEX_ID})
+    return fig
+
+
 def step_figure(step: Step, table: pd.DataFrame, geo, lang: str = "de") -> go.Figure:
     """The slide's figure: large text, high contrast, fixed classes, all Ortsteile labelled."""
     if step.kind == "map":
@@ -129,8 +170,10 @@ def step_figure(step: Step, table: pd.DataFrame, geo, lang: str = "de") -> go.Fi
         fig = _trend(step, table, lang)
     elif step.kind == "ranking":
         fig = _ranking(step, table, lang)
+    elif step.kind == INDEX_KIND:
+        fig = _index(step, table, geo, lang)
     else:
-        raise ValueError(f"Unbekannte Folienart „{step.kind}“: erlaubt sind {', '.join(KINDS)}.")
+        raise ValueError(f"Unbekannte Folienart „{step.kind}“: erlaubt sind {', '.join((*KINDS, INDEX_KIND))}.")
     # the title moves to the page (large, above the chart); the figure keeps it in meta
     title = step_subtitle(step, table, lang)
     fig.update_layout(title=None, height=SLIDE_HEIGHT, margin={"t": TOP_MARGIN[step.kind]},

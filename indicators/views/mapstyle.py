@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from indicators.formats import fmt_number
+
 PURD = {3: ["#e7e1ef", "#c994c7", "#dd1c77"],
         4: ["#f1eef6", "#d7b5d8", "#df65b0", "#ce1256"],
         5: ["#f1eef6", "#d7b5d8", "#df65b0", "#dd1c77", "#980043"]}
@@ -64,3 +66,32 @@ def deviation_class(value: float, cuts) -> int | None:
         return None
     c = cuts
     return 0 if value < c[0] else 1 if value < c[1] else 2 if value <= c[2] else 3 if value <= c[3] else 4
+
+
+COMPARISON_LABELS = ("deutlich niedriger als Bochum", "niedriger als Bochum", "ähnlich wie Bochum",
+                     "höher als Bochum", "deutlich höher als Bochum")
+NO_COMPARISON_LABEL = "kein Vergleich möglich"
+
+
+def _pp(x: float, decimals: int) -> str:
+    text = fmt_number(abs(x), decimals)
+    return text if text.strip("0,") == "" else ("−" if x < 0 else "+") + text
+
+
+def deviation_labels(cuts, decimals: int = 1) -> list[str]:
+    """Legend labels of the five deviation classes in Prozentpunkte („unter −7,6 Pp.“ … „über +7,6 Pp.“)."""
+    a, b, c, d = (_pp(x, decimals) for x in cuts)
+    return [f"unter {a} Pp.", f"{a} bis unter {b} Pp.", f"{b} bis {c} Pp.", f"über {c} bis {d} Pp.",
+            f"über {d} Pp."]
+
+
+def deviation_classes(deviations, pooled) -> tuple[list[int], list[float]]:
+    """Class 0–4 per deviation (−1 when missing) with the cuts from the pooled deviations (§5)."""
+    cuts = deviation_cuts(pooled)
+    classes = [deviation_class(v, cuts) for v in np.asarray(deviations, dtype=float)]
+    return [-1 if c is None else c for c in classes], cuts
+
+
+def comparison_classes(codes) -> list[int]:
+    """Class 0–4 in COMPARISON_ORDER per §2.3 code; −1 for „kein Vergleich möglich“ (grey)."""
+    return [COMPARISON_ORDER.index(c) if c in COMPARISON_ORDER else -1 for c in codes]

@@ -11,6 +11,7 @@ import pandas as pd
 from indicators.areas import CITY_ID, area_names, load_areas, parent_of
 from indicators.catalog import load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_number, fmt_value
+from indicators.views.comparison import statistics_file_columns
 from indicators.words import LEVEL_WORDS, pick, source_title  # noqa: F401 - LEVEL_WORDS is read as views.LEVEL_WORDS
 
 MODES = ("absolute", "indexed", "gap")
@@ -275,4 +276,5 @@ def download_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | 
     frame[h["numerator"]] = rows["numerator"].astype("Float64")
     frame[h["denominator"]] = rows["denominator"].astype("Float64").where(rate)
     frame[h["dev_pp"]] = frame[h["dev_pp"]].where(rate)
-    return frame
+    # interval, comparison words and the small-count note (METHODS §2.3; the words are German in both languages)
+    return pd.concat([frame, statistics_file_columns(rows, load_catalog())], axis=1)
