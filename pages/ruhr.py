@@ -139,7 +139,7 @@ def _export(fmt: str, kind: str = "ranking") -> bytes:
 
 table_downloads(lambda: kreise_views.export_frame(data.set_table(set_id, tuple(members)), measure, year, members, names, lang), base,
                 lang, data.kreis_metadata(set_id, tuple(members), measure_id, lang), key="ruhr_dl")
-with st.popover(EXPORT_TEXT["menu"][lang]):
+with st.expander(EXPORT_TEXT["menu"][lang]):  # keyboard-reachable, like ui.components.export_menu
     st.caption(EXPORT_TEXT["help"][lang])
     if export_available(lang):
         from indicators import export

@@ -184,7 +184,7 @@ def test_main_tasks_with_the_keyboard_alone(started, tab):
     tab_to(page, text_is("Exportieren"))
     assert focus_is_visible(page)
     page.keyboard.press("Enter")
-    tab_to(page, text_is("Diagramm als PNG"), limit=400)  # the open menu is a layer at the end of the page
+    tab_to(page, text_is("Diagramm als PNG"), limit=400)  # the opened menu follows its heading
     assert focus_is_visible(page)
     with page.expect_download(timeout=120_000) as download:
         page.keyboard.press("Enter")
@@ -198,8 +198,8 @@ def test_main_tasks_with_the_keyboard_alone(started, tab):
     page.keyboard.press("Enter")
     page.wait_for_url("**/praesentation**", timeout=30_000)
     settle(page)
-    assert page.get_by_text("Folie 1 von 12").count() == 1
+    assert page.get_by_text("Folie 1 von 13").count() == 1
     tab_to(page, text_is("Weiter"))
     assert focus_is_visible(page)
     page.keyboard.press("Enter")
-    page.get_by_text("Folie 2 von 12").wait_for(timeout=30_000)
+    page.get_by_text("Folie 2 von 13").wait_for(timeout=30_000)

@@ -60,7 +60,7 @@ def test_every_page_renders_without_errors_and_only_talks_to_loopback(dashboard,
         wait_until_idle(page)
         heading = page.locator("h1").first.inner_text()
         if slug == "praesentation":  # a slide's title, and the step-through controls
-            assert page.get_by_text("Folie 1 von 12").count() == 1
+            assert page.get_by_text("Folie 1 von 13").count() == 1
         elif index:
             assert t(key) in heading, (slug, heading)
         assert page.locator("[data-testid='stException']").count() == 0, slug

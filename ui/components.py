@@ -150,7 +150,8 @@ def export_menu(kind: str, indicator_id: str, year: int | None, ortsteile, lang:
     """PNG/SVG/PDF of a chart exactly as built for the page, plus a ZIP bundle; made only on click."""
     from indicators import export
 
-    with st.popover(EXPORT_TEXT["menu"][lang]):
+    # an expander, not a popover: its buttons follow it in the tab order, so the keyboard reaches them
+    with st.expander(EXPORT_TEXT["menu"][lang]):
         st.caption(EXPORT_TEXT["help"][lang])
         if not export_available(lang):
             return
@@ -176,7 +177,8 @@ def figure_export_menu(fig, basename: str, lang: str, key: str) -> None:
     """The export menu for a figure built on the page itself (PNG/SVG/PDF, made only on click)."""
     from indicators import export
 
-    with st.popover(EXPORT_TEXT["menu"][lang]):
+    # an expander, not a popover: its buttons follow it in the tab order, so the keyboard reaches them
+    with st.expander(EXPORT_TEXT["menu"][lang]):
         st.caption(EXPORT_TEXT["help"][lang])
         if not export_available(lang):
             return
