@@ -24,14 +24,11 @@ from indicators.formats import fmt_date
 from indicators.load.published import load_published
 from indicators.store import all_sources
 from indicators.views import (
-    LEVEL_WORDS,
     area_order,
-    flag_text,
     indicator_slice,
     is_illustrative,
-    name_of,
+    people_table,
     source_ids_of,
-    source_titles,
     trend_areas,
 )
 from indicators.words import pick, source_title
@@ -59,19 +56,6 @@ KIND_TITLES = {
     "ranking": {"de": "Rangfolge der Ortsteile", "en": "Ranking of districts"},
 }
 TEXT_FILE = "QUELLEN.txt"
-DATA_HEADERS = {
-    "de": {"area_id": "Gebiets-ID", "name": "Gebiet", "level": "Ebene", "year": "Jahr",
-           "indicator": "Indikator", "value": "Wert", "numerator": "Zähler", "denominator": "Nenner",
-           "value_stadtbezirk": "Wert Stadtbezirk", "value_stadt": "Wert Stadt",
-           "dev_pp": "Abweichung vom Stadtwert (Prozentpunkte)", "dev_pct": "Abweichung vom Stadtwert (%)",
-           "rank": "Rang (von 30)", "flag": "Hinweis", "source": "Quelle", "is_demo": "Demodaten"},
-    "en": {"area_id": "Area id", "name": "Area", "level": "Level", "year": "Year", "indicator": "Indicator",
-           "value": "Value", "numerator": "Numerator", "denominator": "Denominator",
-           "value_stadtbezirk": "Borough value", "value_stadt": "City value",
-           "dev_pp": "Deviation from city (percentage points)", "dev_pct": "Deviation from city (%)",
-           "rank": "Rank (of 30)", "flag": "Note", "source": "Source", "is_demo": "Demo data"},
-}
-YES_NO = {"de": ("ja", "nein"), "en": ("yes", "no")}
 BRAND_LINE = {"de": "Quartiersmonitor Bochum – Quellen und Definitionen",
               "en": "Quartiersmonitor Bochum – sources and definitions"}
 NOTE_FILES = {
@@ -308,33 +292,6 @@ def view_rows(table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None,
     return rows.assign(_o=order).sort_values(["year", "_o"], kind="stable").drop(columns="_o")
 
 
-def data_frame(rows: pd.DataFrame, lang: str = "de", sources: dict | None = None) -> pd.DataFrame:
-    """The rows as a table for people: German headers, numbers kept numeric (CSV/XLSX format them)."""
-    catalog = load_catalog()
-    sources = all_sources() if sources is None else sources
-    h = DATA_HEADERS[lang]
-    yes, no = YES_NO[lang]
-    frame = pd.DataFrame({
-        h["area_id"]: rows["area_id"].astype(str).to_numpy(),
-        h["name"]: [name_of(a) for a in rows["area_id"]],
-        h["level"]: [LEVEL_WORDS.get(lv, {}).get(lang, lv) for lv in rows["level"]],
-        h["year"]: rows["year"].astype("int64").to_numpy(),
-        h["indicator"]: [catalog.indicators[i].label(lang, short=True) for i in rows["indicator_id"]],
-        h["value"]: rows["value"].astype(float).round(4).to_numpy(),
-        h["numerator"]: rows["numerator"].astype(float).to_numpy(),
-        h["denominator"]: rows["denominator"].astype(float).to_numpy(),
-        h["value_stadtbezirk"]: rows["value_stadtbezirk"].astype(float).round(4).to_numpy(),
-        h["value_stadt"]: rows["value_stadt"].astype(float).round(4).to_numpy(),
-        h["dev_pp"]: rows["dev_pp"].astype(float).round(4).to_numpy(),
-        h["dev_pct"]: rows["dev_pct"].astype(float).round(4).to_numpy(),
-        h["rank"]: rows["rank"].astype("Int64").to_numpy(),
-        h["flag"]: [flag_text(f, lang) for f in rows["flag"]],
-        h["source"]: [source_titles(s, lang, sources) for s in rows["source_ids"]],
-        h["is_demo"]: [yes if d else no for d in rows["is_demo"].fillna(False).astype(bool)],
-    })
-    return frame.reset_index(drop=True)
-
-
 def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", sources: dict | None = None) -> str:
     """QUELLEN.txt: the indicator's title, definition, formula and caveats, the sources, the notes."""
     catalog = load_catalog()
@@ -389,7 +346,7 @@ def chart_bundle(table: pd.DataFrame, indicator_id: str, year: int | None = None
                 archive.writestr(chart_filename(kind, indicator_id, year, fmt),
                                  render(fig, fmt, width=DEFAULT_WIDTH, height=height))
         rows = view_rows(table, indicator_id, year, ortsteile, kinds)
-        frame = data_frame(rows, lang, sources)
+        frame = people_table(rows, lang, sources)
         meta = tables.metadata_frame([indicator_id], load_catalog(), sources, source_ids_of(rows), lang)
         base = data_basename(indicator_id, year)
         archive.writestr(f"{base}.csv", tables.to_excel_csv(frame))
