@@ -47,7 +47,7 @@ RENDER_FAILED_MESSAGE = ("Der Bildexport ist fehlgeschlagen ({detail}). "
                          "Der Download-Knopf im Diagramm selbst funktioniert weiterhin.")
 DEMO_NOTE = {"de": "Illustrative Demodaten – keine amtlichen Werte",
              "en": "Illustrative demo data – not official figures"}
-SOURCE_WORD = {"de": ("Quelle", "Quellen"), "en": ("Source", "Sources")}
+SOURCE_WORD = {"one": {"de": "Quelle", "en": "Source"}, "many": {"de": "Quellen", "en": "Sources"}}
 REFERENCE_DATE_WORD = {"de": "Stichtag", "en": "reference date"}
 KIND_FILE_WORDS = {"map": "karte", "trend": "entwicklung", "ranking": "rangfolge"}
 KIND_TITLES = {
@@ -208,7 +208,7 @@ def chart_rows(table: pd.DataFrame, kind: str, indicator_id: str, year: int, are
 
 def demo_notes(frame: pd.DataFrame, lang: str = "de") -> tuple[str, ...]:
     """The demo note while any value shown is illustrative."""
-    return (DEMO_NOTE[lang],) if is_illustrative(frame) else ()
+    return (pick(DEMO_NOTE, lang),) if is_illustrative(frame) else ()
 
 
 def chart_notes(frame: pd.DataFrame, kind: str, kind_of_geo: str, lang: str = "de") -> list[str]:
@@ -230,7 +230,7 @@ def chart_subtitle(kind: str, table: pd.DataFrame, indicator_id: str, year: int,
     """The definition and the year (trend: the span of years), plus what the chart shows."""
     years = years_of(table, indicator_id)
     shown = f"{years[0]}–{years[-1]}" if kind == "trend" else year
-    return f"{KIND_TITLES[kind][lang]} {shown}: {figures.export_subtitle(indicator_id, None, lang)}"
+    return f"{pick(KIND_TITLES[kind], lang)} {shown}: {figures.export_subtitle(indicator_id, None, lang)}"
 
 
 def chart_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None, *,
@@ -299,7 +299,7 @@ def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", source
     ind = catalog.indicators[indicator_id]
     de = lang == "de"
     formula = (f"{ind.numerator} / {ind.denominator} × {ind.scale:g}" if ind.is_rate else ind.numerator)
-    lines = [f"{BRAND_LINE[lang]}", "", f"{'Indikator' if de else 'Indicator'}: {ind.label(lang)}",
+    lines = [pick(BRAND_LINE, lang), "", f"{'Indikator' if de else 'Indicator'}: {ind.label(lang)}",
              f"{'Definition' if de else 'Definition'}: {ind.definition.get(lang) or ind.definition.get('de', '')}",
              f"{'Formel' if de else 'Formula'}: {formula}",
              f"{'Hinweise' if de else 'Caveats'}: {ind.caveats.get(lang) or ind.caveats.get('de', '')}",
@@ -307,12 +307,12 @@ def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", source
     for brk in ind.series_breaks:
         label = pick(brk["label"], lang)
         lines.append(f"{'Reihenbruch' if de else 'Series break'} {brk['year']}: {label}")
-    lines += ["", f"{SOURCE_WORD[lang][1]}:"]
+    lines += ["", f"{pick(SOURCE_WORD['many'], lang)}:"]
     for sid in source_ids_of(rows):
         src = sources.get(sid, {})
         title = source_title(src, sid, lang)
         lines.append(f"- {title}" + (f" ({src['publisher']})" if src.get("publisher") else ""))
-        lines.append(f"  {REFERENCE_DATE_WORD[lang].capitalize()}: {fmt_date(src.get('reference_date'), lang)}")
+        lines.append(f"  {pick(REFERENCE_DATE_WORD, lang).capitalize()}: {fmt_date(src.get('reference_date'), lang)}")
         if src.get("licence"):
             lines.append(f"  {'Lizenz' if de else 'Licence'}: {src['licence']}")
         if src.get("url"):
@@ -323,7 +323,7 @@ def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", source
             lines.append(f"  {note}")
     notes = list(demo_notes(rows, lang))
     lines += ["", f"{'Hinweise zur Darstellung' if de else 'Notes'}:"]
-    lines += [f"- {n}" for n in notes + [NOTE_FILES[lang]]]
+    lines += [f"- {n}" for n in notes + [pick(NOTE_FILES, lang)]]
     return "\r\n".join(lines) + "\r\n"   # CRLF: Windows editors show the line breaks
 
 
