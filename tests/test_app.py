@@ -93,7 +93,7 @@ def test_url_query_parameters_restore_the_view():
 def test_without_chromium_the_export_menu_says_how_to_install_it(monkeypatch):
     from indicators import export
 
-    monkeypatch.setattr(export, "browser_path", lambda: None)
+    monkeypatch.setattr(export.images, "browser_path", lambda: None)  # the owning submodule
     at = app()
     at.switch_page("pages/karte.py").run()
     assert not at.exception
