@@ -48,7 +48,7 @@ NOTE_FILES = {
 }
 
 
-# --- charts with their texts inside the image ----------------------------------------------------
+# --- charts with their texts inside the image ---
 
 
 def years_of(table: pd.DataFrame, indicator_id: str) -> list[int]:
@@ -154,7 +154,7 @@ def chart_filename(kind: str, indicator_id: str, year: int | None, fmt: str) -> 
     return f"{stem}.{fmt}"
 
 
-# --- data and the bundle ----------------------------------------------------------------------------
+# --- data and the bundle ---
 
 
 def view_rows(table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None, kinds=KINDS) -> pd.DataFrame:

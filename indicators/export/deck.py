@@ -79,7 +79,7 @@ class SlideSpec:
     subtitle: str = ""
 
 
-# --- drawing ---------------------------------------------------------------------------------
+# --- drawing ---
 
 
 def _text_box(slide, left, top, width, height, text: str, size: float, *, bold: bool = False,
@@ -195,7 +195,7 @@ def deck_pptx(slides: list[SlideSpec]) -> bytes:
     return buffer.getvalue()
 
 
-# --- the "Fokusquartiere" deck -------------------------------------------------------------------
+# --- the "Fokusquartiere" deck ---
 
 
 def _joined(names: list[str], lang: str) -> str:

@@ -42,7 +42,7 @@ class ExportError(RuntimeError):
     """An image export failed for another reason (message in German)."""
 
 
-# --- the kaleido server -------------------------------------------------------------------
+# --- the kaleido server ---
 
 
 def browser_path() -> str | None:

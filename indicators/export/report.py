@@ -116,7 +116,7 @@ KEY_COLUMNS_MM = (56, 22, 22, 20, 26, 22, 14)
 PUBLISHED_COLUMNS_MM = (92, 30, 30, 30)
 
 
-# --- small pure helpers --------------------------------------------------------------------
+# --- small pure helpers ---
 
 
 def signed(x, decimals: int, lang: str = "de", suffix: str = "") -> str:
@@ -224,7 +224,7 @@ def value_source_ids(table: pd.DataFrame, area_id: str) -> list[str]:
     return source_ids_of(table[table["area_id"] == area_id])
 
 
-# --- images ----------------------------------------------------------------------------------
+# --- images ---
 
 
 def locator_png(area_id: str, geo=None) -> bytes:
@@ -246,7 +246,7 @@ def trend_png(table: pd.DataFrame, indicator_id: str, area_id: str, lang: str = 
     return export.render(fig, "png", width=TREND_PX[0], height=TREND_PX[1], scale=IMAGE_SCALE)
 
 
-# --- the PDF ------------------------------------------------------------------------------------
+# --- the PDF ---
 
 
 class SteckbriefPDF(FPDF):

@@ -52,7 +52,7 @@ PEOPLE_HEADERS = {
 YES_NO = ({"de": "ja", "en": "yes"}, {"de": "nein", "en": "no"})
 
 
-# --- small helpers ------------------------------------------------------------------------
+# --- small helpers ---
 
 
 def area_order(area_ids) -> list[int]:
@@ -97,7 +97,7 @@ def _sorted_by_area(frame: pd.DataFrame) -> pd.DataFrame:
             .drop(columns="_order").reset_index(drop=True))
 
 
-# --- slices and trends -------------------------------------------------------------------------
+# --- slices and trends ---
 
 
 def indicator_slice(table: pd.DataFrame, indicator_id: str, year: int | None = None,
@@ -156,7 +156,7 @@ def trend_frame(table: pd.DataFrame, indicator_id: str, area_ids, mode: str = "a
     })[TREND_COLUMNS]
 
 
-# --- pooled groups --------------------------------------------------------------------------
+# --- pooled groups ---
 
 
 def _pool(rows: pd.DataFrame, scale: float) -> dict:
@@ -185,7 +185,7 @@ def pooled_groups(table: pd.DataFrame, indicator_id: str, year: int, focus_ids) 
                                                       "denominator", "value", "is_demo"])
 
 
-# --- profile of one Ortsteil ---------------------------------------------------------------------
+# --- profile of one Ortsteil ---
 
 
 def profile(table: pd.DataFrame, area_id: str, year: int) -> pd.DataFrame:
@@ -205,7 +205,7 @@ def profile(table: pd.DataFrame, area_id: str, year: int) -> pd.DataFrame:
     return out
 
 
-# --- tables for people ----------------------------------------------------------------------------
+# --- tables for people ---
 
 
 def _signed(x, decimals: int, lang: str, suffix: str = "") -> str:
