@@ -65,6 +65,7 @@ class Catalog:
     variables: dict[str, Variable]
     indicators: dict[str, Indicator]
     themes: dict[str, Theme]
+    methods: dict[str, dict] = field(default_factory=dict)  # method prose {key: {"de": …, "en": …}}
 
     def indicators_by_theme(self) -> dict[str, list[Indicator]]:
         """Indicators grouped by theme, in catalog order."""
@@ -113,6 +114,7 @@ def load_catalog() -> Catalog:
         variables={k: _variable(k, v) for k, v in raw["variables"].items()},
         indicators={k: _indicator(k, v) for k, v in raw["indicators"].items()},
         themes={k: Theme(k, v["title"], v.get("key_indicator")) for k, v in raw["themes"].items()},
+        methods=raw.get("methods", {}),
     )
 
 

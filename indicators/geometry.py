@@ -32,7 +32,7 @@ GEO_COLUMNS = ["area_id", "name", "geometry", "kind"]
 # but -1.0 is the winding d3 itself expects, so it stays right on any renderer.
 PLOTLY_ORIENT_SIGN = -1.0
 
-# --- the schematic tile map -------------------------------------------------------------
+# --- the schematic tile map ---
 # Pointy-top hexagons on an "odd-r" offset grid: row 0 is the northernmost row, odd rows are
 # shifted half a hexagon to the east. Laid out by hand from the Wikipedia points of the
 # Stadtteile (/work/shared/facts/bochum_ortsteile.csv, not read at run time); the six
@@ -71,9 +71,7 @@ SCHEMATIC_LON0 = 7.12
 SCHEMATIC_LAT0 = 51.518565
 COORD_DECIMALS = 6
 
-# ============================================================================================
-# schematic tile map
-# ============================================================================================
+# --- schematic tile map ---
 
 
 def hex_center_lattice(col: int, row: int) -> tuple[int, int]:
@@ -122,9 +120,7 @@ def area_frame(area_ids: list[str], geoms: list, kind: str) -> gpd.GeoDataFrame:
     )
 
 
-# ============================================================================================
-# GeoJSON in and out (plotly dicts and the files in data/ and the store)
-# ============================================================================================
+# --- GeoJSON in and out (plotly dicts and the files in data/ and the store) ---
 
 
 def _round_coords(obj, decimals: int = COORD_DECIMALS):
@@ -178,9 +174,7 @@ def read_geojson(path: Path, kind: str) -> gpd.GeoDataFrame:
     return area_frame(ids, geoms, kind)
 
 
-# ============================================================================================
-# the geometry a map uses
-# ============================================================================================
+# --- the geometry a map uses ---
 
 
 def load_geometry(level: str = LEVEL_ORTSTEIL, official: Path | None = None) -> gpd.GeoDataFrame:

@@ -30,6 +30,15 @@ def pick(texts, lang: str = "de", default: str = "") -> str:
     return texts.get(lang) or texts.get("de") or default
 
 
+def in_lang(table: dict, lang: str = "de") -> dict:
+    """A text table {key: {"de": …, "en": …}} read in one language, each text through pick.
+
+    >>> in_lang({"map": {"de": "Karte", "en": "Map"}, "trend": {"de": "Entwicklung"}}, "en")
+    {'map': 'Map', 'trend': 'Entwicklung'}
+    """
+    return {key: pick(texts, lang) for key, texts in table.items()}
+
+
 def source_title(source: dict | None, source_id: str, lang: str = "de") -> str:
     """A source's title in lang, else its id.
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from indicators.areas import area_names
 from indicators.safe_text import markdown_text
+from indicators.words import pick
 from ui import data
 from ui.components import demo_banner, indicator_downloads, metadata_for, source_text, table_downloads, view
 from ui.i18n import t
@@ -24,12 +25,6 @@ TEXT = {
     "polarity": {"de": "Lesart", "en": "Reading"},
     "caveats": {"de": "Hinweise", "en": "Caveats"},
     "origin": {"de": "Datengrundlage", "en": "Data basis"},
-    "aggregation": {"de": "Stadtbezirke und Stadt werden als Summe der Zähler geteilt durch Summe der Nenner "
-                          "berechnet. Fehlt ein Ortsteilwert oder ist er unterdrückt, bleibt der Gesamtwert leer "
-                          "(„unvollständig“) statt zu niedrig auszufallen.",
-                    "en": "Boroughs and the city are computed as the sum of numerators over the sum of "
-                          "denominators. If a district value is missing or suppressed the total stays empty "
-                          "(“incomplete”) rather than being too low."},
 }
 LEVEL_LABELS = {"ortsteil": {"de": "Ortsteil", "en": "District"}, "stadtbezirk": {"de": "Stadtbezirk", "en": "Borough"},
                 "stadt": {"de": "Stadt", "en": "City"}}
@@ -63,7 +58,7 @@ table_downloads(lambda: table.assign(name=table["area_id"].map(area_names())), "
                 metadata_for(table, catalog.indicators, v.lang), key="d_all")
 
 st.subheader(TEXT["methods"][v.lang])
-st.caption(TEXT["aggregation"][v.lang])
+st.caption(pick(catalog.methods["aggregation"], v.lang))
 for theme_id, inds in catalog.indicators_by_theme().items():
     theme = catalog.themes[theme_id].title
     st.markdown(f"**{theme.get(v.lang, theme['de'])}**")

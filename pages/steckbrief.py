@@ -53,7 +53,7 @@ shown = table[table["area_id"].isin([area_id, bezirk, "bochum"])]
 demo_banner(shown, v.lang)
 if export_available(v.lang):
     st.download_button(TEXT["pdf"][v.lang], lambda: report.report_pdf(table, area_id, v.year, v.lang),
-                       f"steckbrief_{area_id}_{v.year}.pdf", "application/pdf", key="steckbrief_pdf",
+                       report.report_filename(area_id, v.year), "application/pdf", key="steckbrief_pdf",
                        on_click="ignore", icon="📄")
 
 left, right = st.columns([2, 1])
@@ -126,9 +126,8 @@ else:
     st.caption(TEXT["published_help"][v.lang])
     labels = published.measure_labels()
     for row in facts.itertuples():
-        value = fmt_number(row.value, 1 if float(row.value) % 1 else 0, v.lang)
-        unit = " %" if row.unit == "percent" else f" {row.unit}"
-        st.markdown(f"- **{html.escape(labels.get(row.measure, row.measure))}**: {value}{unit} "
+        value = published.format_value(row.value, row.unit, v.lang)  # as in the PDF report
+        st.markdown(f"- **{html.escape(labels.get(row.measure, row.measure))}**: {value} "
                     f"({fmt_date(row.reference_date, v.lang)}) – {html.escape(str(row.definition_de))} "
                     f"[{t('source_line', v.lang)}]({row.source_url})")
 source_caption(shown, v.lang)

@@ -6,6 +6,7 @@ from indicators import views
 from indicators.build import compare as cmp
 from indicators.load import published
 from indicators.views import text, trendstats
+from indicators.words import pick
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, metadata_for, source_caption, table_downloads, view
 from ui.i18n import t
@@ -17,11 +18,6 @@ TEXT = {
                "en": "Please choose at least one district in the sidebar."},
     "published": {"de": "Veröffentlichte Reihen mit eigener Definition",
                   "en": "Published series with their own definition"},
-    "published_help": {
-        "de": "Amtliche bzw. veröffentlichte Werte, deren Definition von den Indikatoren dieses Monitors abweicht. "
-              "Sie stehen deshalb in eigenen Diagrammen und nie auf der Achse eines anderen Indikators.",
-        "en": "Official or published values whose definition differs from this monitor's indicators; "
-              "shown in charts of their own, never on another indicator's axis."},
     "points": {"de": "Rauten: veröffentlichte Werte derselben Definition (echt, mit Quelle und Stichtag).",
                "en": "Diamonds: published values of the same definition (real, with source and date)."},
 }
@@ -89,7 +85,7 @@ for brk in ind.series_breaks:
 source_caption(shown, v.lang)
 
 with st.expander(TEXT["published"][v.lang], expanded=ind.theme == "langzeitarbeitslosigkeit"):
-    st.caption(TEXT["published_help"][v.lang])
+    st.caption(pick(catalog.methods["published_series"], v.lang))
     for measure in SERIES:
         if len(published.series(measure)):
             chart(data.published_series_figure(measure, v.lang), key=f"pub_{measure}")

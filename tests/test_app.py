@@ -93,7 +93,7 @@ def test_url_query_parameters_restore_the_view():
 def test_without_chromium_the_export_menu_says_how_to_install_it(monkeypatch):
     from indicators import export
 
-    monkeypatch.setattr(export, "browser_path", lambda: None)
+    monkeypatch.setattr(export.images, "browser_path", lambda: None)  # the owning submodule
     at = app()
     at.switch_page("pages/karte.py").run()
     assert not at.exception
@@ -101,3 +101,17 @@ def test_without_chromium_the_export_menu_says_how_to_install_it(monkeypatch):
     assert any("sudo apt-get install -y chromium" in text for text in infos), infos
     # the chart itself is still there (and with it the browser's own PNG download in its toolbar)
     assert map_trace_values(at)
+
+
+def test_method_prose_comes_from_the_catalog_methods_block():
+    at = app()
+    at.switch_page("pages/daten.py").run()
+    assert not at.exception, at.exception
+    assert ("Stadtbezirke und Stadt werden als Summe der Zähler geteilt durch Summe der Nenner berechnet. Fehlt ein "
+            "Ortsteilwert oder ist er unterdrückt, bleibt der Gesamtwert leer („unvollständig“) statt zu niedrig "
+            "auszufallen.") in [c.value for c in at.caption]
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception, at.exception
+    assert ("Amtliche bzw. veröffentlichte Werte, deren Definition von den Indikatoren dieses Monitors abweicht. Sie "
+            "stehen deshalb in eigenen Diagrammen und nie auf der Achse eines anderen Indikators.") in [
+        c.value for c in at.caption]

@@ -251,7 +251,7 @@ def test_missing_browser_path_raises_german_message(monkeypatch):
 
 
 def test_no_chromium_found_raises_german_message(monkeypatch):
-    monkeypatch.setattr(export, "browser_path", lambda: None)
+    monkeypatch.setattr(export.images, "browser_path", lambda: None)  # the owning submodule
     assert export.chromium_available() is False
     with pytest.raises(export.ChromiumMissing) as info:
         export.render(go.Figure(go.Bar(x=[1], y=[2])), "svg")
@@ -259,7 +259,7 @@ def test_no_chromium_found_raises_german_message(monkeypatch):
 
 
 def test_cli_says_so_when_chromium_is_missing(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(export, "browser_path", lambda: None)
+    monkeypatch.setattr(export.images, "browser_path", lambda: None)  # the owning submodule
     out = tmp_path / "karte.png"
     code = cli.main_export(["--kind", "map", "--indicator", "kinderarmut", "--format", "png", "--out", str(out)])
     assert code == 1

@@ -118,9 +118,9 @@ def metadata_for(rows: pd.DataFrame, indicator_ids, lang: str) -> pd.DataFrame:
 
 def indicator_downloads(rows: pd.DataFrame, indicator_ids, basename: str, lang: str, key: str) -> None:
     """Downloads of indicator-table rows: numbers stay numbers, with definitions and sources."""
-    from indicators.views import download_table
+    from indicators.views import people_table
 
-    table_downloads(lambda: download_table(rows, lang), basename, lang, metadata_for(rows, indicator_ids, lang),
+    table_downloads(lambda: people_table(rows, lang), basename, lang, metadata_for(rows, indicator_ids, lang),
                     key=key)
 
 

@@ -1,400 +1,57 @@
 """Static export: chart images (PNG, SVG, PDF) through one persistent kaleido server, the view bundle, the CLI.
 
+images.py holds the kaleido server and render; charts.py the annotated charts and the ZIP bundle. Their
+names are re-exported here, so ``from indicators import export; export.render`` keeps working. A test that
+monkeypatches one of them must patch the owning submodule (a re-export does not carry the patch).
+
 The kaleido sync server is a process-wide singleton and is not thread-safe (concurrent calls
 received each other's images), so every start and every render goes through one lock.
 """
 
-from __future__ import annotations
-
-import io
-import os
-import threading
-import time
-import zipfile
-from pathlib import Path
-
-import pandas as pd
-
-from indicators import figures
-from indicators.areas import focus_ids
-from indicators.build.pipeline import geometry
-from indicators.catalog import load_catalog
-from indicators.export import tables
-from indicators.formats import fmt_date
-from indicators.load.published import load_published
-from indicators.store import all_sources
-from indicators.views import (
-    LEVEL_WORDS,
-    area_order,
-    flag_text,
-    indicator_slice,
-    is_illustrative,
-    name_of,
-    source_ids_of,
-    source_titles,
-    trend_areas,
+from indicators.export.charts import (  # noqa: F401 - re-exported as indicators.export.*
+    BRAND_LINE,
+    DEMO_NOTE,
+    KIND_FILE_WORDS,
+    KIND_TITLES,
+    KINDS,
+    NOTE_FILES,
+    REFERENCE_DATE_WORD,
+    SOURCE_WORD,
+    TEXT_FILE,
+    annotated_figure,
+    chart_areas,
+    chart_bundle,
+    chart_figure,
+    chart_filename,
+    chart_notes,
+    chart_rows,
+    chart_subtitle,
+    chart_title,
+    data_basename,
+    demo_notes,
+    export_chart,
+    geo_kind,
+    resolve_year,
+    source_line,
+    sources_text,
+    view_rows,
+    years_of,
 )
-from indicators.views.comparison import statistics_file_columns
-from indicators.words import pick, source_title
-
-FORMATS = ("png", "svg", "pdf")
-KINDS = ("map", "trend", "ranking")
-DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_SCALE = 1200, 800, 2
-RENDER_TIMEOUT_S = 120.0       # a first render starts the browser (~3 s); a warm one takes ~0.2 s
-WATCH_INTERVAL_S = 0.1         # how often a waiting render checks that the server is still alive
-CHROMIUM_MISSING_MESSAGE = (
-    "Für den Bildexport wird Chromium benötigt. Installation: sudo apt-get install -y chromium "
-    "(oder scripts/setup.sh ausführen). Der Download-Knopf im Diagramm selbst funktioniert weiterhin.")
-SERVER_FAILED_MESSAGE = ("Der Bildexport ist fehlgeschlagen: Chromium ließ sich nicht starten ({detail}). "
-                         "Der Download-Knopf im Diagramm selbst funktioniert weiterhin.")
-RENDER_FAILED_MESSAGE = ("Der Bildexport ist fehlgeschlagen ({detail}). "
-                         "Der Download-Knopf im Diagramm selbst funktioniert weiterhin.")
-DEMO_NOTE = {"de": "Illustrative Demodaten – keine amtlichen Werte",
-             "en": "Illustrative demo data – not official figures"}
-SOURCE_WORD = {"de": ("Quelle", "Quellen"), "en": ("Source", "Sources")}
-REFERENCE_DATE_WORD = {"de": "Stichtag", "en": "reference date"}
-KIND_FILE_WORDS = {"map": "karte", "trend": "entwicklung", "ranking": "rangfolge"}
-KIND_TITLES = {
-    "map": {"de": "Karte", "en": "Map"},
-    "trend": {"de": "Entwicklung", "en": "Trend"},
-    "ranking": {"de": "Rangfolge der Ortsteile", "en": "Ranking of districts"},
-}
-TEXT_FILE = "QUELLEN.txt"
-DATA_HEADERS = {
-    "de": {"area_id": "Gebiets-ID", "name": "Gebiet", "level": "Ebene", "year": "Jahr",
-           "indicator": "Indikator", "value": "Wert", "numerator": "Zähler", "denominator": "Nenner",
-           "value_stadtbezirk": "Wert Stadtbezirk", "value_stadt": "Wert Stadt",
-           "dev_pp": "Abweichung vom Stadtwert (Prozentpunkte)", "dev_pct": "Abweichung vom Stadtwert (%)",
-           "rank": "Rang (von 30)", "flag": "Hinweis", "source": "Quelle", "is_demo": "Demodaten"},
-    "en": {"area_id": "Area id", "name": "Area", "level": "Level", "year": "Year", "indicator": "Indicator",
-           "value": "Value", "numerator": "Numerator", "denominator": "Denominator",
-           "value_stadtbezirk": "Borough value", "value_stadt": "City value",
-           "dev_pp": "Deviation from city (percentage points)", "dev_pct": "Deviation from city (%)",
-           "rank": "Rank (of 30)", "flag": "Note", "source": "Source", "is_demo": "Demo data"},
-}
-YES_NO = {"de": ("ja", "nein"), "en": ("yes", "no")}
-BRAND_LINE = {"de": "Quartiersmonitor Bochum – Quellen und Definitionen",
-              "en": "Quartiersmonitor Bochum – sources and definitions"}
-NOTE_FILES = {
-    "de": "Die CSV-Datei ist für deutsches Excel (Semikolon, Dezimalkomma, UTF-8 mit BOM); die XLSX-Datei "
-          "enthält auf dem zweiten Blatt Definitionen, Quellen und Stichtage.",
-    "en": "The CSV file is for German Excel (semicolon, decimal comma, UTF-8 with BOM); the XLSX file holds "
-          "definitions, sources and reference dates on its second sheet.",
-}
-MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
-               "zip": "application/zip"}
-
-_LOCK = threading.Lock()
-_SERVER = {"running": False}
-
-
-class ChromiumMissing(RuntimeError):
-    """No Chromium for kaleido: the app shows the German message and keeps the browser download."""
-
-    def __init__(self, message: str = CHROMIUM_MISSING_MESSAGE):
-        super().__init__(message)
-
-
-class ExportError(RuntimeError):
-    """An image export failed for another reason (message in German)."""
-
-
-# --- the kaleido server -------------------------------------------------------------------
-
-
-def browser_path() -> str | None:
-    """The browser kaleido would use: $BROWSER_PATH, else a Chromium/Chrome on PATH or in /usr/bin."""
-    from choreographer.browsers.chromium import Chromium
-
-    return Chromium.find_browser(skip_local=True)
-
-
-def chromium_available() -> bool:
-    """True when an executable Chromium (or Chrome) exists for the static export."""
-    path = browser_path()
-    return bool(path) and Path(path).is_file() and os.access(path, os.X_OK)
-
-
-def _global_server():
-    import kaleido
-
-    return kaleido._global_server  # the singleton behind start_sync_server: checked for a dead thread
-
-
-def _server_alive() -> bool:
-    server = _global_server()
-    thread = getattr(server, "_thread", None)
-    return server.is_running() and thread is not None and thread.is_alive()
-
-
-def _ensure_server() -> None:
-    """Start the one kaleido server on first use (caller holds the lock)."""
-    import kaleido
-
-    if not chromium_available():
-        raise ChromiumMissing()
-    if _SERVER["running"] and _server_alive():
-        return
-    if _global_server().is_running():  # a server whose browser died: reset it before a restart
-        kaleido.stop_sync_server(silence_warnings=True)
-    figures.apply_offline_defaults()  # plotly.io.defaults.topojson = the empty topology: no CDN request
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-    _SERVER["running"] = True
-
-
-def stop_server() -> None:
-    """Stop the kaleido server (it starts again on the next render)."""
-    import kaleido
-
-    with _LOCK:
-        if _global_server().is_running():
-            kaleido.stop_sync_server(silence_warnings=True)
-        _SERVER["running"] = False
-
-
-def _call_watched(fig, opts: dict) -> bytes:
-    """kaleido.calc_fig_sync, but a server thread that dies (browser failed) raises instead of hanging."""
-    import kaleido
-
-    box: dict = {}
-
-    def work():
-        try:
-            box["result"] = kaleido.calc_fig_sync(fig, opts=opts, topojson=figures.EMPTY_TOPOJSON)
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=work, daemon=True, name="kaleido-call")
-    worker.start()
-    deadline = time.monotonic() + RENDER_TIMEOUT_S
-    while worker.is_alive():
-        worker.join(WATCH_INTERVAL_S)
-        if worker.is_alive() and (not _server_alive() or time.monotonic() > deadline):
-            _SERVER["running"] = False
-            raise ExportError(SERVER_FAILED_MESSAGE.format(
-                detail="Zeitüberschreitung" if _server_alive() else "Browserprozess beendet"))
-    if "error" in box:
-        error = box["error"]
-        if type(error).__name__ == "ChromeNotFoundError":
-            raise ChromiumMissing() from error
-        raise ExportError(RENDER_FAILED_MESSAGE.format(detail=str(error)[:200])) from error
-    return box["result"]
-
-
-def render(fig, fmt: str, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
-           scale: float = DEFAULT_SCALE) -> bytes:
-    """PNG, SVG or PDF bytes of a plotly figure, through the one persistent kaleido server."""
-    if fmt not in FORMATS:
-        raise ValueError(f"Unbekanntes Format „{fmt}“: erlaubt sind {', '.join(FORMATS)}.")
-    opts = {"format": fmt, "width": int(width), "height": int(height), "scale": scale}
-    with _LOCK:
-        _ensure_server()
-        return _call_watched(fig, opts)
-
-
-# --- charts with their texts inside the image ----------------------------------------------------
-
-
-def years_of(table: pd.DataFrame, indicator_id: str) -> list[int]:
-    """The years with rows for one indicator, ascending."""
-    return sorted(int(y) for y in table.loc[table["indicator_id"] == indicator_id, "year"].unique())
-
-
-def resolve_year(table: pd.DataFrame, indicator_id: str, year: int | None) -> int:
-    """The given year, or the latest year of the indicator."""
-    return years_of(table, indicator_id)[-1] if year is None else int(year)
-
-
-def geo_kind(geo) -> str:
-    """'schematic' or 'official' for a geometry frame ('' when unknown)."""
-    return str(geo["kind"].iloc[0]) if geo is not None and "kind" in geo and len(geo) else ""
-
-
-def chart_areas(ortsteile) -> list[str]:
-    """The Ortsteile a chart follows: the given ids, else the four focus Ortsteile."""
-    return list(ortsteile) if ortsteile else focus_ids()
-
-
-def chart_rows(table: pd.DataFrame, kind: str, indicator_id: str, year: int, area_ids) -> pd.DataFrame:
-    """The rows a chart shows: all Ortsteile of the year (map, ranking) or the trend areas over all years."""
-    if kind == "trend":
-        ids = trend_areas(chart_areas(area_ids))
-        return table[(table["indicator_id"] == indicator_id) & table["area_id"].isin(ids)]
-    return indicator_slice(table, indicator_id, year, "ortsteil")
-
-
-def demo_notes(frame: pd.DataFrame, lang: str = "de") -> tuple[str, ...]:
-    """The demo note while any value shown is illustrative."""
-    return (DEMO_NOTE[lang],) if is_illustrative(frame) else ()
-
-
-def chart_notes(frame: pd.DataFrame, kind: str, kind_of_geo: str, lang: str = "de") -> list[str]:
-    """Notes an image carries: schematic geometry (maps only), demo data, missing values."""
-    return figures.figure_notes(frame, kind_of_geo if kind == "map" else None, lang)
-
-
-def source_line(frame: pd.DataFrame, lang: str = "de", indicator_id: str | None = None) -> str:
-    """'Quelle: Title (Publisher), Stichtag …' for the rows shown, bundled and imported sources alike."""
-    return figures.source_line(frame, indicator_id, lang, sources=all_sources())
-
-
-def chart_title(indicator_id: str, lang: str = "de") -> str:
-    """The indicator's full catalog title."""
-    return load_catalog().indicators[indicator_id].label(lang)
-
-
-def chart_subtitle(kind: str, table: pd.DataFrame, indicator_id: str, year: int, lang: str = "de") -> str:
-    """The definition and the year (trend: the span of years), plus what the chart shows."""
-    years = years_of(table, indicator_id)
-    shown = f"{years[0]}–{years[-1]}" if kind == "trend" else year
-    return f"{KIND_TITLES[kind][lang]} {shown}: {figures.export_subtitle(indicator_id, None, lang)}"
-
-
-def chart_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None, *,
-                 lang: str = "de", geo=None, large_text: bool = False, map_options: dict | None = None):
-    """The app's own figure for a chart kind (what is exported is what is shown).
-
-    ``map_options`` carries the page's settings: for a map method, k, breaks, selected_id, level;
-    for a trend the mode ('absolute', 'indexed', 'gap').
-    """
-    areas = chart_areas(ortsteile)
-    settings = dict(map_options or {})
-    trend_mode = settings.pop("mode", "absolute")
-    if kind == "map":
-        geo = geometry(settings.get("level") or "ortsteil") if geo is None else geo
-        options = {"method": "quantiles", "k": 5, "breaks": None, "label_all": True, **settings}
-        return figures.map_figure(table, geo, indicator_id, year, focus_ids=areas, lang=lang,
-                                  large_text=large_text, **options)
-    if kind == "trend":
-        return figures.trend_figure(table, indicator_id, areas, trend_mode, published=load_published(),
-                                    lang=lang, large_text=large_text)
-    if kind == "ranking":
-        return figures.ranking_figure(table, indicator_id, year, areas, lang, large_text=large_text)
-    raise ValueError(f"Unbekannte Diagrammart „{kind}“: erlaubt sind {', '.join(KINDS)}.")
-
-
-def annotated_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int | None = None,
-                     ortsteile=None, lang: str = "de", geo=None, map_options: dict | None = None):
-    """The chart with title, subtitle, source line and notes drawn inside the figure."""
-    year = resolve_year(table, indicator_id, year)
-    geo = geometry("ortsteil") if geo is None and kind == "map" else geo
-    fig = chart_figure(kind, table, indicator_id, year, ortsteile, lang=lang, geo=geo, map_options=map_options)
-    shown = chart_rows(table, kind, indicator_id, year, ortsteile)
-    return figures.add_export_annotations(
-        fig, title=chart_title(indicator_id, lang), subtitle=chart_subtitle(kind, table, indicator_id, year, lang),
-        source_line=source_line(shown, lang, indicator_id), notes=chart_notes(shown, kind, geo_kind(geo), lang))
-
-
-def export_chart(kind: str, table: pd.DataFrame, indicator_id: str, year: int | None, ortsteile, fmt: str,
-                 lang: str = "de", geo=None, map_options: dict | None = None) -> bytes:
-    """One chart as PNG, SVG or PDF with its title, definition, legend, source line and notes inside."""
-    fig = annotated_figure(kind, table, indicator_id, year, ortsteile, lang, geo, map_options)
-    return render(fig, fmt, width=DEFAULT_WIDTH, height=int(fig.layout.height or DEFAULT_HEIGHT))
-
-
-def chart_filename(kind: str, indicator_id: str, year: int | None, fmt: str) -> str:
-    """'karte_kinderarmut_2024.png' (trend: no year)."""
-    stem = f"{KIND_FILE_WORDS[kind]}_{indicator_id}" + (f"_{year}" if kind != "trend" and year else "")
-    return f"{stem}.{fmt}"
-
-
-# --- data and the bundle ----------------------------------------------------------------------------
-
-
-def view_rows(table: pd.DataFrame, indicator_id: str, year: int, ortsteile=None, kinds=KINDS) -> pd.DataFrame:
-    """The union of the rows the view's charts show, in area order and by year."""
-    parts = [chart_rows(table, kind, indicator_id, year, ortsteile) for kind in kinds]
-    rows = pd.concat(parts).drop_duplicates(["area_id", "year", "indicator_id"])
-    order = pd.Series(area_order(rows["area_id"]), index=rows.index)
-    return rows.assign(_o=order).sort_values(["year", "_o"], kind="stable").drop(columns="_o")
-
-
-def data_frame(rows: pd.DataFrame, lang: str = "de", sources: dict | None = None) -> pd.DataFrame:
-    """The rows as a table for people: German headers, numbers kept numeric (CSV/XLSX format them)."""
-    catalog = load_catalog()
-    sources = all_sources() if sources is None else sources
-    h = DATA_HEADERS[lang]
-    yes, no = YES_NO[lang]
-    frame = pd.DataFrame({
-        h["area_id"]: rows["area_id"].astype(str).to_numpy(),
-        h["name"]: [name_of(a) for a in rows["area_id"]],
-        h["level"]: [LEVEL_WORDS.get(lv, {}).get(lang, lv) for lv in rows["level"]],
-        h["year"]: rows["year"].astype("int64").to_numpy(),
-        h["indicator"]: [catalog.indicators[i].label(lang, short=True) for i in rows["indicator_id"]],
-        h["value"]: rows["value"].astype(float).round(4).to_numpy(),
-        h["numerator"]: rows["numerator"].astype(float).to_numpy(),
-        h["denominator"]: rows["denominator"].astype(float).to_numpy(),
-        h["value_stadtbezirk"]: rows["value_stadtbezirk"].astype(float).round(4).to_numpy(),
-        h["value_stadt"]: rows["value_stadt"].astype(float).round(4).to_numpy(),
-        h["dev_pp"]: rows["dev_pp"].astype(float).round(4).to_numpy(),
-        h["dev_pct"]: rows["dev_pct"].astype(float).round(4).to_numpy(),
-        h["rank"]: rows["rank"].astype("Int64").to_numpy(),
-        h["flag"]: [flag_text(f, lang) for f in rows["flag"]],
-        h["source"]: [source_titles(s, lang, sources) for s in rows["source_ids"]],
-        h["is_demo"]: [yes if d else no for d in rows["is_demo"].fillna(False).astype(bool)],
-    })
-    # interval, comparison words and the small-count note (METHODS §2.3)
-    return pd.concat([frame.reset_index(drop=True), statistics_file_columns(rows, catalog)], axis=1)
-
-
-def sources_text(rows: pd.DataFrame, indicator_id: str, lang: str = "de", sources: dict | None = None) -> str:
-    """QUELLEN.txt: the indicator's title, definition, formula and caveats, the sources, the notes."""
-    catalog = load_catalog()
-    sources = all_sources() if sources is None else sources
-    ind = catalog.indicators[indicator_id]
-    de = lang == "de"
-    formula = (f"{ind.numerator} / {ind.denominator} × {ind.scale:g}" if ind.is_rate else ind.numerator)
-    lines = [f"{BRAND_LINE[lang]}", "", f"{'Indikator' if de else 'Indicator'}: {ind.label(lang)}",
-             f"{'Definition' if de else 'Definition'}: {ind.definition.get(lang) or ind.definition.get('de', '')}",
-             f"{'Formel' if de else 'Formula'}: {formula}",
-             f"{'Hinweise' if de else 'Caveats'}: {ind.caveats.get(lang) or ind.caveats.get('de', '')}",
-             f"{'Datengrundlage' if de else 'Data basis'}: {ind.source.get(lang) or ind.source.get('de', '')}"]
-    for brk in ind.series_breaks:
-        label = pick(brk["label"], lang)
-        lines.append(f"{'Reihenbruch' if de else 'Series break'} {brk['year']}: {label}")
-    lines += ["", f"{SOURCE_WORD[lang][1]}:"]
-    for sid in source_ids_of(rows):
-        src = sources.get(sid, {})
-        title = source_title(src, sid, lang)
-        lines.append(f"- {title}" + (f" ({src['publisher']})" if src.get("publisher") else ""))
-        lines.append(f"  {REFERENCE_DATE_WORD[lang].capitalize()}: {fmt_date(src.get('reference_date'), lang)}")
-        if src.get("licence"):
-            lines.append(f"  {'Lizenz' if de else 'Licence'}: {src['licence']}")
-        if src.get("url"):
-            lines.append(f"  URL: {src['url']}")
-        note = src.get("note", {})
-        note = pick(note, lang)
-        if note:
-            lines.append(f"  {note}")
-    notes = list(demo_notes(rows, lang))
-    lines += ["", f"{'Hinweise zur Darstellung' if de else 'Notes'}:"]
-    lines += [f"- {n}" for n in notes + [NOTE_FILES[lang]]]
-    return "\r\n".join(lines) + "\r\n"   # CRLF: Windows editors show the line breaks
-
-
-def data_basename(indicator_id: str, year: int) -> str:
-    """'daten_kinderarmut_2024'."""
-    return f"daten_{indicator_id}_{year}"
-
-
-def chart_bundle(table: pd.DataFrame, indicator_id: str, year: int | None = None, ortsteile=None,
-                 kinds=KINDS, lang: str = "de", geo=None, map_options: dict | None = None) -> bytes:
-    """A ZIP of the current view: PNG, SVG and PDF of each chart, the data as CSV and XLSX, QUELLEN.txt."""
-    year = resolve_year(table, indicator_id, year)
-    sources = all_sources()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for kind in kinds:
-            fig = annotated_figure(kind, table, indicator_id, year, ortsteile, lang, geo, map_options)
-            height = int(fig.layout.height or DEFAULT_HEIGHT)
-            for fmt in FORMATS:
-                archive.writestr(chart_filename(kind, indicator_id, year, fmt),
-                                 render(fig, fmt, width=DEFAULT_WIDTH, height=height))
-        rows = view_rows(table, indicator_id, year, ortsteile, kinds)
-        frame = data_frame(rows, lang, sources)
-        meta = tables.metadata_frame([indicator_id], load_catalog(), sources, source_ids_of(rows), lang)
-        base = data_basename(indicator_id, year)
-        archive.writestr(f"{base}.csv", tables.to_excel_csv(frame))
-        archive.writestr(f"{base}.xlsx", tables.to_xlsx(frame, meta))
-        archive.writestr(TEXT_FILE, sources_text(rows, indicator_id, lang, sources).encode("utf-8-sig"))
-    return buffer.getvalue()
+from indicators.export.images import (  # noqa: F401 - re-exported as indicators.export.*
+    CHROMIUM_MISSING_MESSAGE,
+    DEFAULT_HEIGHT,
+    DEFAULT_SCALE,
+    DEFAULT_WIDTH,
+    FORMATS,
+    MEDIA_TYPES,
+    RENDER_FAILED_MESSAGE,
+    RENDER_TIMEOUT_S,
+    SERVER_FAILED_MESSAGE,
+    WATCH_INTERVAL_S,
+    ChromiumMissing,
+    ExportError,
+    browser_path,
+    chromium_available,
+    render,
+    stop_server,
+)

@@ -20,7 +20,7 @@ from indicators.catalog import load_catalog
 from indicators.figures import builders, presentation
 from indicators.views import is_illustrative
 from indicators.views.sentences import index_sentence, indicator_summary
-from indicators.words import pick
+from indicators.words import in_lang, pick
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)   # 13.333 × 7.5 in = 16:9
 MARGIN = Inches(0.5)
@@ -44,26 +44,31 @@ TITLE_MIN_PT = 18
 BRAND = "Quartiersmonitor Bochum"
 DEMO_NOTES = set(export.DEMO_NOTE.values())
 DECK_TEXT = {
-    "de": {
-        "cover_title": "Fokusquartiere",
-        "cover_subtitle": "{focus} im Vergleich mit der Stadt Bochum · Datenjahr {year}",
-        "cover_footer": "{brand} · Programm „Zusammen im Quartier“",
-        "map": "{theme}: {label} {year}", "map_sub": "Karte der 30 Ortsteile, Fokusquartiere umrandet",
-        "trend": "{theme}: {label} {first}–{last}", "trend_sub": "Die vier Fokusquartiere, ihre Stadtbezirke und die Stadt",
-        "ranking": "{theme}: {label} {year} – Rangfolge",
-        "ranking_sub": "Alle 30 Ortsteile, Fokusquartiere hervorgehoben",
-        "and": "und",
+    "cover_title": {"de": "Fokusquartiere", "en": "Focus districts"},
+    "cover_subtitle": {
+        "de": "{focus} im Vergleich mit der Stadt Bochum · Datenjahr {year}",
+        "en": "{focus} compared with the city of Bochum · data year {year}",
     },
-    "en": {
-        "cover_title": "Focus districts",
-        "cover_subtitle": "{focus} compared with the city of Bochum · data year {year}",
-        "cover_footer": "{brand} · programme “Zusammen im Quartier”",
-        "map": "{theme}: {label} {year}", "map_sub": "Map of the 30 districts, focus districts outlined",
-        "trend": "{theme}: {label} {first}–{last}", "trend_sub": "The four focus districts, their boroughs and the city",
-        "ranking": "{theme}: {label} {year} – ranking",
-        "ranking_sub": "All 30 districts, focus districts highlighted",
-        "and": "and",
+    "cover_footer": {
+        "de": "{brand} · Programm „Zusammen im Quartier“",
+        "en": "{brand} · programme “Zusammen im Quartier”",
     },
+    "map": {"de": "{theme}: {label} {year}", "en": "{theme}: {label} {year}"},
+    "map_sub": {
+        "de": "Karte der 30 Ortsteile, Fokusquartiere umrandet",
+        "en": "Map of the 30 districts, focus districts outlined",
+    },
+    "trend": {"de": "{theme}: {label} {first}–{last}", "en": "{theme}: {label} {first}–{last}"},
+    "trend_sub": {
+        "de": "Die vier Fokusquartiere, ihre Stadtbezirke und die Stadt",
+        "en": "The four focus districts, their boroughs and the city",
+    },
+    "ranking": {"de": "{theme}: {label} {year} – Rangfolge", "en": "{theme}: {label} {year} – ranking"},
+    "ranking_sub": {
+        "de": "Alle 30 Ortsteile, Fokusquartiere hervorgehoben",
+        "en": "All 30 districts, focus districts highlighted",
+    },
+    "and": {"de": "und", "en": "and"},
 }
 
 
@@ -79,7 +84,7 @@ class SlideSpec:
     speaker_notes: str = ""    # the generated sentences of METHODS §4, in the presenter's notes
 
 
-# --- drawing ---------------------------------------------------------------------------------
+# --- drawing ---
 
 
 def _text_box(slide, left, top, width, height, text: str, size: float, *, bold: bool = False,
@@ -197,12 +202,12 @@ def deck_pptx(slides: list[SlideSpec]) -> bytes:
     return buffer.getvalue()
 
 
-# --- the "Fokusquartiere" deck -------------------------------------------------------------------
+# --- the "Fokusquartiere" deck ---
 
 
 def _joined(names: list[str], lang: str) -> str:
     """'A, B, C und D'."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {DECK_TEXT[lang]['and']} {names[-1]}"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {pick(DECK_TEXT['and'], lang)} {names[-1]}"
 
 
 def slide_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int, area_ids, lang: str, geo):
@@ -217,7 +222,7 @@ def slide_figure(kind: str, table: pd.DataFrame, indicator_id: str, year: int, a
 
 def focus_slides(table: pd.DataFrame, lang: str = "de", geo=None) -> list[SlideSpec]:
     """Cover, then per theme with a key indicator: map of the latest year, trends of the focus areas, ranking."""
-    words = DECK_TEXT[lang]
+    words = in_lang(DECK_TEXT, lang)
     catalog = load_catalog()
     geo = geometry("ortsteil") if geo is None else geo
     focus = focus_ids()

@@ -20,7 +20,7 @@ from indicators.store import all_sources
 from indicators.views import is_illustrative, profile, source_ids_of
 from indicators.views.sentences import indicator_summary
 from indicators.views.text import profile_summary
-from indicators.words import pick, source_title
+from indicators.words import in_lang, pick, source_title
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -45,66 +45,79 @@ TREND_MM = (88, 47)
 IMAGE_SCALE = 2
 PUBLISHED_ROW_CAPS = (12, 10, 8, 6, 4, 2, 0)   # fewer published rows until the Steckbrief fits on two pages
 TEXT = {
-    "de": {
-        "kicker": "Steckbrief", "district": "Ortsteil im Stadtbezirk {bezirk}", "year": "Datenjahr {year}",
-        "focus": "Fokusquartier „Zusammen im Quartier“",
-        "demo": "Illustrative Demodaten – keine amtlichen Werte. Die Werte dieses Steckbriefs stammen aus "
-                "einem Demogenerator und dienen nur der Veranschaulichung.",
-        "summary": "Auf einen Blick", "map": "Lage im Stadtgebiet", "map_note": "Geometrie schematisch",
-        "key_figures": "Kennzahlen {year} im Vergleich",
-        "head": ("Kennzahl", "{name}", "Stadtbezirk", "Stadt", "Abweichung (Prozentpunkte)",
-                 "Abweichung (%)", "Rang"),
-        "trends": "Entwicklung {first}–{last}: {name}, Stadtbezirk und Stadt",
-        "legend": ("{name}", "Stadtbezirk {bezirk}", "Stadt Bochum", "veröffentlichter Wert gleicher Definition"),
-        "published": "Veröffentlichte Zahlen zu {name}",
-        "published_head": ("Angabe", "Wert", "Stand", "Quelle"),
-        "published_none": "Zu {name} liegen keine veröffentlichten Einzelwerte vor.",
-        "published_more": "… und {n} weitere veröffentlichte Angaben (in der App unter „Daten & Methoden“).",
-        "published_note": "Veröffentlichte Zahlen werden so gezeigt, wie sie erschienen sind; sie sind nicht "
-                          "mit den Demodaten vermischt und teils anders definiert.",
-        "sources": "Quellen", "reading": "Lesehilfe", "values_from": "Werte", "undated": "ohne Datum",
-        "reference_date": "Stichtag", "licence": "Lizenz",
-        "method": "Abweichung in Prozentpunkten = Wert − Stadtwert; in % = (Wert ÷ Stadtwert − 1) × 100. "
-                  "Rang unter den 30 Ortsteilen, 1 = höchster Wert. Stadtbezirk und Stadt sind aus den "
-                  "Zählwerten der Ortsteile berechnet (Summe der Zähler ÷ Summe der Nenner).",
-        "break": "{year}: {label} – Reihenbruch möglich ({indicators}).",
-        "geometry": "Die Karte ist schematisch: ein gleich großes Sechseck je Ortsteil, keine amtlichen Grenzen.",
-        "footer": "{brand} · Steckbrief {name} · {year}", "page": "Seite {page} von {pages}",
-        "missing": MISSING_TEXT["de"],
+    "kicker": {"de": "Steckbrief", "en": "District profile"},
+    "district": {"de": "Ortsteil im Stadtbezirk {bezirk}", "en": "District in the borough {bezirk}"},
+    "year": {"de": "Datenjahr {year}", "en": "Data year {year}"},
+    "focus": {"de": "Fokusquartier „Zusammen im Quartier“", "en": "Focus district “Zusammen im Quartier”"},
+    "demo": {
+        "de": "Illustrative Demodaten – keine amtlichen Werte. Die Werte dieses Steckbriefs stammen aus einem "
+              "Demogenerator und dienen nur der Veranschaulichung.",
+        "en": "Illustrative demo data – not official figures. The values in this profile come from a demo generator "
+              "and are for illustration only.",
     },
-    "en": {
-        "kicker": "District profile", "district": "District in the borough {bezirk}", "year": "Data year {year}",
-        "focus": "Focus district “Zusammen im Quartier”",
-        "demo": "Illustrative demo data – not official figures. The values in this profile come from a "
-                "demo generator and are for illustration only.",
-        "summary": "At a glance", "map": "Location in the city", "map_note": "Schematic geometry",
-        "key_figures": "Key figures {year} compared",
-        "head": ("Indicator", "{name}", "Borough", "City", "Deviation (percentage points)",
-                 "Deviation (%)", "Rank"),
-        "trends": "Trend {first}–{last}: {name}, borough and city",
-        "legend": ("{name}", "Borough {bezirk}", "City of Bochum", "published value, same definition"),
-        "published": "Published figures on {name}",
-        "published_head": ("Figure", "Value", "Date", "Source"),
-        "published_none": "There are no published figures on {name}.",
-        "published_more": "… and {n} more published figures (in the app under “Data & methods”).",
-        "published_note": "Published figures are shown as they appeared; they are not blended into the demo "
-                          "data and are partly defined differently.",
-        "sources": "Sources", "reading": "How to read", "values_from": "Values", "undated": "undated",
-        "reference_date": "reference date", "licence": "licence",
-        "method": "Deviation in percentage points = value − city value; in % = (value ÷ city value − 1) × 100. "
-                  "Rank among the 30 districts, 1 = highest value. Borough and city are computed from the "
-                  "districts' counts (sum of numerators ÷ sum of denominators).",
-        "break": "{year}: {label} – possible series break ({indicators}).",
-        "geometry": "The map is schematic: one equal hexagon per district, not official boundaries.",
-        "footer": "{brand} · District profile {name} · {year}", "page": "Page {page} of {pages}",
-        "missing": MISSING_TEXT["en"],
+    "summary": {"de": "Auf einen Blick", "en": "At a glance"},
+    "map": {"de": "Lage im Stadtgebiet", "en": "Location in the city"},
+    "map_note": {"de": "Geometrie schematisch", "en": "Schematic geometry"},
+    "key_figures": {"de": "Kennzahlen {year} im Vergleich", "en": "Key figures {year} compared"},
+    "head": {
+        "de": ("Kennzahl", "{name}", "Stadtbezirk", "Stadt", "Abweichung (Prozentpunkte)", "Abweichung (%)", "Rang"),
+        "en": ("Indicator", "{name}", "Borough", "City", "Deviation (percentage points)", "Deviation (%)", "Rank"),
     },
+    "trends": {
+        "de": "Entwicklung {first}–{last}: {name}, Stadtbezirk und Stadt",
+        "en": "Trend {first}–{last}: {name}, borough and city",
+    },
+    "legend": {
+        "de": ("{name}", "Stadtbezirk {bezirk}", "Stadt Bochum", "veröffentlichter Wert gleicher Definition"),
+        "en": ("{name}", "Borough {bezirk}", "City of Bochum", "published value, same definition"),
+    },
+    "published": {"de": "Veröffentlichte Zahlen zu {name}", "en": "Published figures on {name}"},
+    "published_head": {"de": ("Angabe", "Wert", "Stand", "Quelle"), "en": ("Figure", "Value", "Date", "Source")},
+    "published_none": {
+        "de": "Zu {name} liegen keine veröffentlichten Einzelwerte vor.",
+        "en": "There are no published figures on {name}.",
+    },
+    "published_more": {
+        "de": "… und {n} weitere veröffentlichte Angaben (in der App unter „Daten & Methoden“).",
+        "en": "… and {n} more published figures (in the app under “Data & methods”).",
+    },
+    "published_note": {
+        "de": "Veröffentlichte Zahlen werden so gezeigt, wie sie erschienen sind; sie sind nicht mit den Demodaten "
+              "vermischt und teils anders definiert.",
+        "en": "Published figures are shown as they appeared; they are not blended into the demo data and are partly "
+              "defined differently.",
+    },
+    "sources": {"de": "Quellen", "en": "Sources"},
+    "reading": {"de": "Lesehilfe", "en": "How to read"},
+    "values_from": {"de": "Werte", "en": "Values"},
+    "undated": {"de": "ohne Datum", "en": "undated"},
+    "reference_date": {"de": "Stichtag", "en": "reference date"},
+    "licence": {"de": "Lizenz", "en": "licence"},
+    "method": {
+        "de": "Abweichung in Prozentpunkten = Wert − Stadtwert; in % = (Wert ÷ Stadtwert − 1) × 100. Rang unter den "
+              "30 Ortsteilen, 1 = höchster Wert. Stadtbezirk und Stadt sind aus den Zählwerten der Ortsteile "
+              "berechnet (Summe der Zähler ÷ Summe der Nenner).",
+        "en": "Deviation in percentage points = value − city value; in % = (value ÷ city value − 1) × 100. Rank among"
+              " the 30 districts, 1 = highest value. Borough and city are computed from the districts' counts (sum of"
+              " numerators ÷ sum of denominators).",
+    },
+    "break": {
+        "de": "{year}: {label} – Reihenbruch möglich ({indicators}).",
+        "en": "{year}: {label} – possible series break ({indicators}).",
+    },
+    "geometry": {
+        "de": "Die Karte ist schematisch: ein gleich großes Sechseck je Ortsteil, keine amtlichen Grenzen.",
+        "en": "The map is schematic: one equal hexagon per district, not official boundaries.",
+    },
+    "footer": {"de": "{brand} · Steckbrief {name} · {year}", "en": "{brand} · District profile {name} · {year}"},
+    "page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
+    "missing": MISSING_TEXT,
 }
 KEY_COLUMNS_MM = (56, 22, 22, 20, 26, 22, 14)
 PUBLISHED_COLUMNS_MM = (92, 30, 30, 30)
 
 
-# --- small pure helpers --------------------------------------------------------------------
+# --- small pure helpers ---
 
 
 def signed(x, decimals: int, lang: str = "de", suffix: str = "") -> str:
@@ -165,7 +178,7 @@ def published_rows(area_id: str, lang: str = "de") -> list[dict]:
         return []
     frame = frame.assign(_dated=frame["reference_date"].ne("")).sort_values(
         ["_dated", "reference_date", "measure"], ascending=[False, False, True], kind="stable")
-    undated = TEXT[lang]["undated"]
+    undated = pick(TEXT["undated"], lang)
     return [{"label": labels.get(r.measure, r.measure), "value": format_value(r.value, r.unit, lang),
              "date": fmt_date(r.reference_date, lang) if r.reference_date else undated,
              "source_id": r.source_id} for r in frame.itertuples()]
@@ -175,7 +188,7 @@ def published_rows(area_id: str, lang: str = "de") -> list[dict]:
 
 def source_entry(source_id: str, sources: dict, lang: str = "de") -> str:
     """'Title (Publisher), Stichtag 31.12.2024, Lizenz CC0-1.0, URL' for one source."""
-    words = TEXT[lang]
+    words = in_lang(TEXT, lang)
     src = sources.get(source_id, {})
     parts = [source_title(src, source_id, lang) + (f" ({src['publisher']})" if src.get("publisher") else "")]
     parts.append(f"{words['reference_date']} {fmt_date(src.get('reference_date'), lang)}")
@@ -195,7 +208,7 @@ def series_break_notes(indicator_ids, lang: str = "de") -> list[str]:
         for brk in ind.series_breaks:
             label = pick(brk["label"], lang)
             grouped.setdefault((brk["year"], label), []).append(ind.label(lang, short=True))
-    return [TEXT[lang]["break"].format(year=y, label=lbl, indicators=", ".join(names))
+    return [pick(TEXT["break"], lang).format(year=y, label=lbl, indicators=", ".join(names))
             for (y, lbl), names in sorted(grouped.items())]
 
 
@@ -212,7 +225,7 @@ def value_source_ids(table: pd.DataFrame, area_id: str) -> list[str]:
     return source_ids_of(table[table["area_id"] == area_id])
 
 
-# --- images ----------------------------------------------------------------------------------
+# --- images ---
 
 
 def locator_png(area_id: str, geo=None) -> bytes:
@@ -234,7 +247,7 @@ def trend_png(table: pd.DataFrame, indicator_id: str, area_id: str, lang: str = 
     return export.render(fig, "png", width=TREND_PX[0], height=TREND_PX[1], scale=IMAGE_SCALE)
 
 
-# --- the PDF ------------------------------------------------------------------------------------
+# --- the PDF ---
 
 
 class SteckbriefPDF(FPDF):
@@ -272,7 +285,7 @@ def _heading(pdf: FPDF, text: str, size: float = 11.5, space_before: float = 4) 
 
 
 def _header(pdf: FPDF, name: str, bezirk: str, year: int, is_focus: bool, lang: str) -> None:
-    words = TEXT[lang]
+    words = in_lang(TEXT, lang)
     pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*MUTED)
     pdf.cell(0, 4.5, f"{BRAND.upper()} · {words['kicker'].upper()}", new_x="LMARGIN", new_y="NEXT")
@@ -305,14 +318,14 @@ def _demo_box(pdf: FPDF, lang: str) -> None:
     pdf.set_draw_color(*DEMO_BORDER)
     pdf.set_text_color(*DEMO_TEXT)
     pdf.set_font(FONT, "B", 8.5)
-    pdf.multi_cell(0, 4.4, "⚠ " + TEXT[lang]["demo"], border=1, fill=True, padding=(1.6, 2.5),
+    pdf.multi_cell(0, 4.4, "⚠ " + pick(TEXT["demo"], lang), border=1, fill=True, padding=(1.6, 2.5),
                    new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.set_fill_color(255, 255, 255)
 
 
 def _summary_and_map(pdf: FPDF, summary: str, locator: bytes, schematic: bool, lang: str) -> None:
-    words = TEXT[lang]
+    words = in_lang(TEXT, lang)
     top = pdf.get_y() + 3
     text_width = CONTENT_WIDTH_MM - LOCATOR_MM - 8
     pdf.set_xy(MARGIN_MM, top)
@@ -339,7 +352,7 @@ def _summary_and_map(pdf: FPDF, summary: str, locator: bytes, schematic: bool, l
 
 
 def _key_table(pdf: FPDF, rows: list[dict], name: str, year: int, lang: str) -> None:
-    words = TEXT[lang]
+    words = in_lang(TEXT, lang)
     _heading(pdf, words["key_figures"].format(year=year))
     pdf.ln(1)
     head = [h.format(name=name) for h in words["head"]]
@@ -406,7 +419,7 @@ def _line_sample(pdf: FPDF, color: tuple, width: float, dashed: bool, label: str
 
 def _trend_legend(pdf: FPDF, name: str, bezirk: str, lang: str) -> None:
     """The shared legend of the trend grid: Ortsteil, Stadtbezirk, city, published values."""
-    words = [w.format(name=name, bezirk=bezirk) for w in TEXT[lang]["legend"]]
+    words = [w.format(name=name, bezirk=bezirk) for w in pick(TEXT["legend"], lang)]
     blue = tuple(int(figures.LINE_COLORS[0][i:i + 2], 16) for i in (1, 3, 5))
     black = tuple(int(figures.CITY_COLOR[i:i + 2], 16) for i in (1, 3, 5))
     pdf.set_font(FONT, "", 7.5)
@@ -421,7 +434,7 @@ def _trend_legend(pdf: FPDF, name: str, bezirk: str, lang: str) -> None:
 
 def _published_table(pdf: FPDF, rows: list[dict], cap: int | None, name: str, refs: dict[str, int],
                      lang: str) -> None:
-    words = TEXT[lang]
+    words = in_lang(TEXT, lang)
     _heading(pdf, words["published"].format(name=name), space_before=3)
     if not rows:
         pdf.set_font(FONT, "", 8.5)
@@ -459,7 +472,7 @@ def _published_table(pdf: FPDF, rows: list[dict], cap: int | None, name: str, re
 
 
 def _sources(pdf: FPDF, value_sources: list[str], refs: dict[str, int], sources: dict, lang: str) -> None:
-    words = TEXT[lang]
+    words = in_lang(TEXT, lang)
     _heading(pdf, words["sources"], space_before=2.5)
     pdf.set_font(FONT, "", 7)
     pdf.set_text_color(40, 40, 40)
@@ -504,7 +517,7 @@ def _statements(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
 
 
 def _reading_notes(pdf: FPDF, notes: list[str], lang: str) -> None:
-    _heading(pdf, TEXT[lang]["reading"], size=9.5, space_before=2.5)
+    _heading(pdf, pick(TEXT["reading"], lang), size=9.5, space_before=2.5)
     pdf.set_font(FONT, "", 7.2)
     pdf.set_text_color(*MUTED)
     for note in notes:
@@ -514,7 +527,7 @@ def _reading_notes(pdf: FPDF, notes: list[str], lang: str) -> None:
 
 def _compose(parts: dict, cap: int | None, lang: str) -> FPDF:
     """Lay out the Steckbrief from prepared parts; the published table shows at most ``cap`` rows."""
-    words = TEXT[lang]
+    words = in_lang(TEXT, lang)
     pdf = SteckbriefPDF(words["footer"].format(brand=BRAND, name=parts["name"], year=parts["year"]),
                         words["page"], parts["demo_footer"])
     pdf.set_title(f"{words['kicker']} {parts['name']} {parts['year']}")
@@ -550,12 +563,12 @@ def _parts(table: pd.DataFrame, area_id: str, year: int, lang: str, geo=None) ->
     keys = key_indicator_ids()
     geo = geometry("ortsteil") if geo is None else geo
     schematic = export.geo_kind(geo) == "schematic"
-    notes = [TEXT[lang]["method"], *([TEXT[lang]["geometry"]] if schematic else []),
+    notes = [pick(TEXT["method"], lang), *([pick(TEXT["geometry"], lang)] if schematic else []),
              *series_break_notes(keys, lang)]
     return {
         "name": names.get(area_id, area_id), "bezirk": names.get(parent_of().get(area_id, ""), ""),
         "year": year, "first_year": int(table["year"].min()), "is_focus": area_id in focus_ids(),
-        "demo": demo, "demo_footer": (TEXT[lang]["demo"].split(".")[0] if demo else None),
+        "demo": demo, "demo_footer": (pick(TEXT["demo"], lang).split(".")[0] if demo else None),
         "summary": keep_units(profile_summary(table, area_id, year, lang)),
         "locator": locator_png(area_id, geo), "schematic": schematic,
         "key_rows": key_figure_rows(table, area_id, year, lang),

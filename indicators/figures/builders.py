@@ -29,7 +29,7 @@ from indicators.views import classify, mapstyle
 from indicators.views.comparison import SUPPRESSED_TEXT, row_statistics
 from indicators.words import pick
 
-# --- offline plotly --------------------------------------------------------------------------
+# --- offline plotly ---
 # The geo choropleth fetches a world topojson from a CDN even with our own GeoJSON; an empty
 # topology as a data URL stops that in the browser (config) and in kaleido (pio.defaults).
 EMPTY_TOPOJSON = "data:application/json," + urllib.parse.quote(
@@ -43,7 +43,7 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
 }
 
-# --- look ---------------------------------------------------------------------------------------
+# --- look ---
 # quoted: an unquoted family name with a digit ("Source Sans 3") invalidates the whole CSS list
 FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Liberation Sans", Arial, "DejaVu Sans", sans-serif'
 TEXT_COLOR = "#1a1a1a"
@@ -134,9 +134,7 @@ WORDS = {
 METHOD_LABELS = {"de": classify.METHODS, "en": getattr(classify, "METHODS_EN", classify.METHODS)}
 
 
-# ============================================================================================
-# small helpers
-# ============================================================================================
+# --- small helpers ---
 
 
 def apply_offline_defaults() -> None:
@@ -277,9 +275,7 @@ def _none_if_nan(x):
     return None if x is None or pd.isna(x) else float(x)
 
 
-# ============================================================================================
-# map
-# ============================================================================================
+# --- map ---
 
 
 def infer_level(table: pd.DataFrame, geo_gdf) -> str:
@@ -587,9 +583,7 @@ def locator_map_figure(geo_gdf, area_id: str, *, large_text: bool = False) -> go
     return fig
 
 
-# ============================================================================================
-# trends
-# ============================================================================================
+# --- trends ---
 
 
 def area_colors(area_ids) -> dict:
@@ -807,9 +801,7 @@ def published_series_figure(series_df: pd.DataFrame, measure_label: str, lang: s
     return fig
 
 
-# ============================================================================================
-# comparison
-# ============================================================================================
+# --- comparison ---
 
 
 def ranking_figure(table: pd.DataFrame, indicator_id: str, year: int, focus_ids=(), lang: str = "de", *,
@@ -985,9 +977,7 @@ def scatter_figure(table: pd.DataFrame, x_indicator: str, y_indicator: str, year
     return fig
 
 
-# ============================================================================================
-# small multiples for the overview and the Steckbrief
-# ============================================================================================
+# --- small multiples for the overview and the Steckbrief ---
 
 
 def sparkline_figure(table: pd.DataFrame, indicator_id: str, area_id: str, lang: str = "de") -> go.Figure:
@@ -1057,9 +1047,7 @@ def profile_bars_figure(profile_df: pd.DataFrame, lang: str = "de", *, large_tex
     return fig
 
 
-# ============================================================================================
-# export texts and annotations
-# ============================================================================================
+# --- export texts and annotations ---
 
 
 def figure_notes(table_slice: pd.DataFrame, geo_kind: str | None = None, lang: str = "de") -> list[str]:
@@ -1176,9 +1164,7 @@ def add_export_annotations(fig: go.Figure, *, title: str, subtitle: str = "", so
     return out
 
 
-# ============================================================================================
-# Sozialindex map (METHODS.md §1, §5): status, dynamics or the 12 groups, on the same tiles
-# ============================================================================================
+# --- Sozialindex map (METHODS.md §1, §5): status, dynamics or the 12 groups, on the same tiles ---
 
 INDEX_MAP_MODES = {"gesamt": "Gesamtindex (Status und Dynamik)", "status": "Status-Index", "dynamik": "Dynamik-Index"}
 

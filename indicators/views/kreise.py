@@ -275,7 +275,7 @@ def export_frame(table: pd.DataFrame, measure: rv.RuhrMeasure, year: int, ids: l
     return out[EXPORT_COLUMNS]
 
 
-# --------------------------------------------------------------------------- Überblick
+# --- Überblick ---
 
 OVERVIEW_FILE = kreise.DATA_DIR / "kreise_overview.csv"
 
@@ -308,7 +308,7 @@ def overview_text(line: dict, lang: str = "de") -> str:
             f"NRW {line['nrw']} · Germany {line['de']}")
 
 
-# --------------------------------------------------------------------------- the page's sentences and tables
+# --- the page's sentences and tables ---
 
 def position_sentence(ranked: pd.DataFrame, measure: rv.RuhrMeasure, year: int, set_id: str,
                       lang: str = "de") -> str:

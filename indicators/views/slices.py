@@ -10,7 +10,7 @@ import pandas as pd
 
 from indicators.areas import CITY_ID, area_names, load_areas, parent_of
 from indicators.catalog import load_catalog, load_sources
-from indicators.formats import MISSING_TEXT, fmt_number, fmt_value
+from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_value
 from indicators.views.comparison import statistics_file_columns
 from indicators.words import LEVEL_WORDS, pick, source_title  # noqa: F401 - LEVEL_WORDS is read as views.LEVEL_WORDS
 
@@ -42,9 +42,18 @@ DISPLAY_HEADERS = {
     "flag": {"de": "Hinweis", "en": "Note"},
     "source": {"de": "Quelle", "en": "Source"},
 }
+# Files for people (people_table): the display columns plus ids, the Stadtbezirk, Stand and the demo label.
+PEOPLE_HEADERS = {
+    "area_id": {"de": "Gebiets-ID", "en": "Area id"},
+    **DISPLAY_HEADERS,
+    "value_stadtbezirk": {"de": "Wert Stadtbezirk", "en": "Borough value"},
+    "stand": {"de": "Stand", "en": "As of"},
+    "is_demo": {"de": "Demodaten", "en": "Demo data"},
+}
+YES_NO = ({"de": "ja", "en": "yes"}, {"de": "nein", "en": "no"})
 
 
-# --- small helpers ------------------------------------------------------------------------
+# --- small helpers ---
 
 
 def area_order(area_ids) -> list[int]:
@@ -89,7 +98,7 @@ def _sorted_by_area(frame: pd.DataFrame) -> pd.DataFrame:
             .drop(columns="_order").reset_index(drop=True))
 
 
-# --- slices and trends -------------------------------------------------------------------------
+# --- slices and trends ---
 
 
 def indicator_slice(table: pd.DataFrame, indicator_id: str, year: int | None = None,
@@ -148,7 +157,7 @@ def trend_frame(table: pd.DataFrame, indicator_id: str, area_ids, mode: str = "a
     })[TREND_COLUMNS]
 
 
-# --- pooled groups --------------------------------------------------------------------------
+# --- pooled groups ---
 
 
 def _pool(rows: pd.DataFrame, scale: float) -> dict:
@@ -177,7 +186,7 @@ def pooled_groups(table: pd.DataFrame, indicator_id: str, year: int, focus_ids) 
                                                       "denominator", "value", "is_demo"])
 
 
-# --- profile of one Ortsteil ---------------------------------------------------------------------
+# --- profile of one Ortsteil ---
 
 
 def profile(table: pd.DataFrame, area_id: str, year: int) -> pd.DataFrame:
@@ -197,7 +206,7 @@ def profile(table: pd.DataFrame, area_id: str, year: int) -> pd.DataFrame:
     return out
 
 
-# --- tables for people ----------------------------------------------------------------------------
+# --- tables for people ---
 
 
 def _signed(x, decimals: int, lang: str, suffix: str = "") -> str:
@@ -258,23 +267,55 @@ def display_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | N
     return frame
 
 
-def download_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | None = None) -> pd.DataFrame:
-    """The rows of display_table with numbers kept as numbers, for files (Excel computes with them).
+def _stand(source_ids: str, sources: dict, lang: str) -> str:
+    """The reference dates of a row's sources ('31.12.2024; 30.06.2024'), in the order of the sources."""
+    ids = [sid for sid in str(source_ids or "").split(";") if sid]
+    return "; ".join(fmt_date(sources.get(sid, {}).get("reference_date"), lang) for sid in ids)
 
-    Values are rounded to one decimal more than shown; missing values stay empty, never 0.
+
+def people_table(rows: pd.DataFrame, lang: str = "de", sources: dict | None = None) -> pd.DataFrame:
+    """The one table of rows for files people open (page downloads and the ZIP bundle alike).
+
+    Ids and labels, the value with its count and denominator, the comparison columns, flag, source, Stand
+    and whether the value is illustrative. Numbers stay numbers (Excel computes with them), rounded to
+    four decimals; missing values stay empty, never 0. Where a column does not apply (the denominator and
+    deviations of a count indicator, the rank outside the Ortsteile) it is empty as well.
     """
-    frame = display_table(table_slice, lang, sources)
-    h = {k: v[lang] for k, v in DISPLAY_HEADERS.items()}
-    rows = table_slice.reset_index(drop=True)
-    decimals = rows["indicator_id"].map(
-        lambda i: load_catalog().indicators[i].decimals if i in load_catalog().indicators else 1) + 1
-    rate = rows["indicator_id"].map(lambda i: load_catalog().indicators[i].is_rate
-                                    if i in load_catalog().indicators else True)
-    for column, header in (("value", "value"), ("value_stadt", "value_stadt"), ("dev_pp", "dev_pp")):
-        frame[h[header]] = [round(x, int(d)) if pd.notna(x) else None for x, d in zip(rows[column], decimals)]
-    frame[h["dev_pct"]] = rows["dev_pct"].round(2).where(rate)
-    frame[h["numerator"]] = rows["numerator"].astype("Float64")
-    frame[h["denominator"]] = rows["denominator"].astype("Float64").where(rate)
-    frame[h["dev_pp"]] = frame[h["dev_pp"]].where(rate)
+    catalog = load_catalog()
+    if sources is None:
+        from indicators.store import all_sources  # the store imports loaders etc.; load it only when needed
+
+        sources = all_sources()
+    h = {k: pick(v, lang) for k, v in PEOPLE_HEADERS.items()}
+    yes, no = (pick(w, lang) for w in YES_NO)
+    rows = rows.reset_index(drop=True)
+    rate = rows["indicator_id"].map(lambda i: catalog.indicators[i].is_rate if i in catalog.indicators else True)
+
+    def number(column: str) -> pd.Series:
+        return rows[column].astype("Float64").round(4)
+
+    frame = pd.DataFrame({
+        h["area_id"]: rows["area_id"].astype(str),
+        h["name"]: [name_of(a) for a in rows["area_id"]],
+        h["level"]: [pick(LEVEL_WORDS.get(lv), lang, lv) for lv in rows["level"]],
+        h["year"]: rows["year"].astype("int64"),
+        h["indicator"]: [catalog.indicators[i].label(lang, short=True) if i in catalog.indicators else i
+                         for i in rows["indicator_id"]],
+        h["value"]: number("value"),
+        h["numerator"]: rows["numerator"].astype("Float64"),
+        h["denominator"]: rows["denominator"].astype("Float64").where(rate),
+        h["value_stadtbezirk"]: number("value_stadtbezirk"),
+        h["value_stadt"]: number("value_stadt"),
+        h["dev_pp"]: number("dev_pp").where(rate),
+        h["dev_pct"]: number("dev_pct").where(rate),
+        h["rank"]: rows["rank"].astype("Float64").where(rows["level"] == "ortsteil").astype("Int64"),
+        h["flag"]: [flag_text(f, lang) for f in rows["flag"]],
+        h["source"]: [source_titles(s, lang, sources) for s in rows["source_ids"]],
+        h["stand"]: [_stand(s, sources, lang) for s in rows["source_ids"]],
+        h["is_demo"]: [yes if d else no for d in rows["is_demo"].fillna(False).astype(bool)],
+    })
     # interval, comparison words and the small-count note (METHODS §2.3; the words are German in both languages)
-    return pd.concat([frame, statistics_file_columns(rows, load_catalog())], axis=1)
+    return pd.concat([frame, statistics_file_columns(rows, catalog)], axis=1)
+
+
+download_table = people_table  # the name the pages' download buttons use
