@@ -193,8 +193,12 @@ def test_parquet_is_read_through_pyarrow_only(data_dir):
     frame.to_parquet(buffer, index=False)
     result = store.import_file(buffer.getvalue(), "daten.parquet")
     assert result.ok, result.message
-    message = _rejected(store.import_file(b"PAR1garbage", "kaputt.parquet"), data_dir.parent / "other")
-    assert "konnte nicht gelesen werden" in message
+    before = store.store_fingerprint()
+    refused = store.import_file(b"PAR1garbage", "kaputt.parquet")
+    assert not refused.ok and refused.version is None
+    assert refused.problems[0].message == ("„kaputt.parquet“ ist keine gültige Parquet-Datei (Dateiende fehlt "
+                                           "oder ist beschädigt). Bitte die Datei neu exportieren.")
+    assert store.store_fingerprint() == before
 
 
 # --------------------------------------------------------------------------- killed imports

@@ -20,9 +20,14 @@ def data_version() -> str:
     return f"{store_dir()}:{active_version()}"
 
 
+def _version_id(version: str) -> str:
+    """'…/store:0003' -> '0003': the version read once from CURRENT, loaded exactly (no torn reads)."""
+    return version.rsplit(":", 1)[1]
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _table(version: str):
-    return pipeline.build()
+    return pipeline.build(pipeline.ortsteil_counts_of_version(_version_id(version)))
 
 
 def indicator_table():
@@ -32,9 +37,7 @@ def indicator_table():
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _geometry(level: str, version: str):
-    from indicators.build.pipeline import geometry as map_geometry
-
-    return map_geometry(level)
+    return pipeline.geometry_of_version(level, _version_id(version))
 
 
 def geometry(level: str = "ortsteil"):
@@ -115,7 +118,7 @@ def _ruhr_table(version: str):
     from indicators import store
     from indicators.views import ruhr as ruhr_views
 
-    return ruhr_views.ruhr_indicator_table(store.load_imported_counts())
+    return ruhr_views.ruhr_indicator_table(store.load_counts_of_version(_version_id(version)))
 
 
 def ruhr_table():
