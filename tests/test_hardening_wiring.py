@@ -206,3 +206,35 @@ def test_utf16_gets_a_clear_message_and_odd_digits_a_problem_with_row_and_column
         [problem] = [p for p in store.validate_file(data, "zahlen.csv") if p.severity == "error"]
         assert (problem.row, problem.column) == (2, "Wert")
         assert problem.message.startswith(f"Der Wert '{value[:40]}") and "ist keine Zahl" in problem.message
+
+
+def test_export_table_writes_the_daten_page_download(tmp_path):
+    import pandas as pd
+
+    from indicators.build.pipeline import build
+    from indicators.export.tables import to_excel_csv
+    from indicators.views import download_table
+
+    env = {**os.environ, "QUARTIERSMONITOR_DATA_DIR": str(tmp_path / "store")}
+    out = tmp_path / "tabelle.csv"
+    result = subprocess.run([sys.executable, "-m", "indicators", "export", "--kind", "table", "--indicator",
+                             "kinderarmut", "--indicator", "arbeitslosenanteil", "--year", "2020", "--year", "2024",
+                             "--format", "csv", "--out", str(out)], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    table = build()
+    rows = table[table["indicator_id"].isin(["kinderarmut", "arbeitslosenanteil"]) & table["year"].isin([2020, 2024])]
+    assert out.read_bytes() == to_excel_csv(download_table(rows, "de"))
+    assert result.stdout == f"Tabelle geschrieben: {out} ({len(rows)} Zeilen)\n"
+    assert len(rows) == 2 * 2 * len(set(table["area_id"]))
+    xlsx = tmp_path / "tabelle.xlsx"
+    result = subprocess.run([sys.executable, "-m", "indicators", "export", "--kind", "table", "--year", "2024",
+                             "--format", "xlsx", "--out", str(xlsx)], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    sheet = pd.read_excel(xlsx, sheet_name=0)
+    assert len(sheet) == len(table[table["year"] == 2024])
+    bad = subprocess.run([sys.executable, "-m", "indicators", "export", "--kind", "table", "--year", "1990",
+                          "--format", "csv", "--out", str(out)], cwd=PROJECT_DIR, env=env,
+                         capture_output=True, text=True, timeout=180)
+    assert bad.returncode == 2 and "Für 1990 gibt es keine Daten. Gültige Jahre: 2012–2024." in bad.stderr + bad.stdout
