@@ -238,3 +238,17 @@ def test_export_table_writes_the_daten_page_download(tmp_path):
                           "--format", "csv", "--out", str(out)], cwd=PROJECT_DIR, env=env,
                          capture_output=True, text=True, timeout=180)
     assert bad.returncode == 2 and "Für 1990 gibt es keine Daten. Gültige Jahre: 2012–2024." in bad.stderr + bad.stdout
+
+
+@pytest.mark.sandbox
+def test_the_import_page_preview_is_read_in_the_sandbox(monkeypatch):
+    from functools import partial
+
+    from indicators.load.sandbox import call_limited
+
+    monkeypatch.setattr(store, "call_limited", partial(call_limited, memory_bytes=48 * MB))
+    rows = b"".join(b"Hamme;%d;einwohner;%d\n" % (1000 + i % 900, i) for i in range(400_000))
+    preview = importflow.read_preview(b"Ortsteil;Jahr;Merkmal;Wert\n" + rows, "riesig.csv")
+    [problem] = preview.problems
+    assert preview.raw is None and problem.file == "riesig.csv"
+    assert problem.message.startswith("Die Datei ist zu groß oder zu komplex: sie ")

@@ -156,6 +156,22 @@ def upload_preview(content: bytes, name: str):
     return importflow.read_preview(content, name)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def boundary_preview(content: bytes, name: str):
+    """importflow.preview_boundaries for an upload (cached: a sandboxed read of up to 200 MB)."""
+    from indicators.store import importflow
+
+    return importflow.preview_boundaries(content, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def export_preview(content: bytes, name: str, kind: str):
+    """importflow.counts_preview for a GENESIS or BA export (cached)."""
+    from indicators.store import importflow
+
+    return importflow.counts_preview(content, name, kind)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def upload_problems(content: bytes, name: str, **options) -> list:
     """store.validate_file for an upload and the form's options (cached)."""

@@ -10,7 +10,13 @@ from __future__ import annotations
 import openpyxl  # noqa: F401 - imported before the limits (see above)
 import pandas  # noqa: F401
 
+from indicators.load import loaders
 from indicators.load.loaders import load_counts
+
+
+def read_raw_table(source, filename: str):
+    """read_table for the import page's preview: (raw string frame, LoadInfo)."""
+    return loaders.read_table(source, filename)
 
 
 def read_table(source, filename: str, **options):
