@@ -275,10 +275,12 @@ def _match_ortsteile(names: list[str]) -> tuple[list[str] | None, dict[str, list
 
 def build_export_parser() -> argparse.ArgumentParser:
     parser = GermanArgumentParser(prog="python -m indicators export",
-                                  description="Diagramm als Bild exportieren (PNG, SVG oder PDF)")
-    parser.add_argument("--kind", required=True, help="Diagrammart: map, trend, ranking oder kreise")
-    parser.add_argument("--indicator", required=True, help="Indikator-ID, z. B. kinderarmut")
-    parser.add_argument("--year", type=int, help="Jahr (Standard: das neueste)")
+                                  description="Diagramm als Bild (PNG, SVG, PDF) oder Tabelle (CSV, XLSX) exportieren")
+    parser.add_argument("--kind", required=True, help="Art: map, trend, ranking, kreise oder table (die Tabelle der Seite Daten)")
+    parser.add_argument("--indicator", action="append",
+                        help="Indikator-ID, z. B. kinderarmut (für table mehrfach möglich; Standard: alle)")
+    parser.add_argument("--year", type=int, action="append",
+                        help="Jahr (Standard: das neueste; für table mehrfach möglich, Standard: alle)")
     parser.add_argument("--ortsteile", help="Ortsteile, durch Kommas getrennt (Standard: die vier Fokusquartiere)")
     parser.add_argument("--format", required=True, help="Dateiformat: png, svg oder pdf")
     parser.add_argument("--out", required=True, help="Zieldatei")
@@ -389,6 +391,12 @@ def main_export(argv: list[str] | None = None) -> int:
         return main_export_kreise(argv)
     args = build_export_parser().parse_args(argv)
     catalog = load_catalog()
+    if args.kind == TABLE_KIND:
+        return _export_table(args, catalog)
+    if not args.indicator or len(args.indicator) > 1 or len(args.year or []) > 1:
+        build_export_parser().error("Ein Diagramm zeigt genau einen Indikator (--indicator ID) und höchstens "
+                                    "ein Jahr (--year).")
+    args.indicator, args.year = args.indicator[0], (args.year or [None])[0]
     for value, valid, what in ((args.kind, KINDS, "Unbekannte Diagrammart"), (args.format, FORMATS, "Unbekanntes Format"),
                                (args.lang, LANGS, "Unbekannte Sprache")):
         if value not in valid:
@@ -413,6 +421,45 @@ def main_export(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"Diagramm geschrieben: {out}")
+    return EXIT_OK
+
+
+TABLE_KIND = "table"
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+def _export_table(args, catalog) -> int:
+    """export --kind table: the Daten page's download (same columns, same files) for chosen indicators and years."""
+    from indicators.build.pipeline import build
+    from indicators.export.tables import metadata_frame, to_excel_csv, to_xlsx
+    from indicators.store import all_sources
+    from indicators.views import download_table, source_ids_of
+
+    if args.format not in TABLE_FORMATS:
+        return _invalid(f"Unbekanntes Format „{args.format}“ für Tabellen. Gültig: {', '.join(TABLE_FORMATS)}.")
+    if args.lang not in LANGS:
+        return _invalid(f"Unbekannte Sprache „{args.lang}“. Gültig: {', '.join(LANGS)}.")
+    unknown = [i for i in args.indicator or [] if i not in catalog.indicators]
+    if unknown:
+        return _invalid(f"Unbekannter Indikator „{unknown[0]}“. Gültige Indikatoren: {', '.join(catalog.indicators)}.")
+    out = Path(args.out)
+    if out.suffix.lower() != f".{args.format}":
+        return _invalid(f"Die Zieldatei muss zum Format passen und auf .{args.format} enden: {out}")
+    table = build()
+    chosen = args.indicator or list(catalog.indicators)
+    years = sorted(table["year"].unique().tolist())
+    missing = [y for y in args.year or [] if y not in years]
+    if missing:
+        return _invalid(f"Für {missing[0]} gibt es keine Daten. Gültige Jahre: {years[0]}–{years[-1]}.")
+    rows = table[table["indicator_id"].isin(chosen) & table["year"].isin(args.year or years)]
+    frame = download_table(rows, args.lang)
+    if args.format == "csv":
+        data = to_excel_csv(frame)
+    else:
+        data = to_xlsx(frame, metadata_frame(chosen, catalog, all_sources(), source_ids_of(rows), args.lang))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Tabelle geschrieben: {out} ({fmt_number(len(frame))} Zeilen)")
     return EXIT_OK
 
 

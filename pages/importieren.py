@@ -289,18 +289,18 @@ def _table_flow(content: bytes, name: str, lang: str) -> None:
 
 def _special_flow(content: bytes, name: str, kind: str, lang: str) -> None:
     """A GENESIS or BA export: read by its own reader; the first values, the report, import."""
-    counts = importflow.counts_preview(content, name, kind)
+    counts = data.export_preview(content, name, kind)
     if counts is not None and len(counts):
         st.subheader(TEXT["preview"][lang])
         st.caption(TEXT["counts_preview"][lang])
         st.dataframe(counts, hide_index=True, width="stretch", key="imp_preview")
-    errors = _report(store.validate_file(content, name), lang)
+    errors = _report(data.upload_problems(content, name), lang)
     _import_form(errors, lambda meta, user: store.import_file(content, name, meta, user=user), lang, name, content)
 
 
 def _boundary_flow(content: bytes, name: str, lang: str) -> None:
     """Boundaries: what the loader found and did, a map of the shapes, the report, import."""
-    result, problems = importflow.preview_boundaries(content, name)
+    result, problems = data.boundary_preview(content, name)
     if result is not None and result.report is not None and result.report.n_features:
         st.subheader(TEXT["boundary_report"][lang])
         st.markdown("\n".join(f"- {md_escape(line)}" for line in result.report.lines()))

@@ -182,7 +182,20 @@ def test_broken_zip_is_refused(data_dir):
 def test_zip_disguised_as_csv_is_checked_as_zip(data_dir):
     bomb = _zip({"x.csv": b"\0" * (20 * store.MB)})
     message = _rejected(store.import_file(bomb, "harmlos.csv"), data_dir)
-    assert "als mögliche ZIP-Bombe abgelehnt" in message
+    # the file and the member are named (the factor depends on zlib's version)
+    assert message.startswith("„harmlos.csv“ wurde nicht importiert. Der Eintrag „x.csv“ im ZIP-Archiv "
+                              "„harmlos.csv“ ist ungewöhnlich stark komprimiert (Faktor "), message
+    assert "erlaubt 100); das Archiv wird als mögliche ZIP-Bombe abgelehnt." in message
+
+
+def test_zip_named_csv_that_lies_about_its_size_is_streamed_and_refused(data_dir):
+    from hostile_files import deflate_bomb, zip_with
+
+    payload, crc = deflate_bomb(50)
+    lying = zip_with("x.csv", payload, crc, 1000)          # declares 1.000 bytes, inflates to 50 MB
+    message = _rejected(store.import_file(lying, "harmlos.csv"), data_dir)
+    assert message.startswith("„harmlos.csv“ wurde nicht importiert. „harmlos.csv“ ist kein gültiges ZIP-Archiv "
+                              "oder beschädigt (technischer Hinweis: "), message
 
 
 def test_parquet_is_read_through_pyarrow_only(data_dir):
@@ -193,8 +206,12 @@ def test_parquet_is_read_through_pyarrow_only(data_dir):
     frame.to_parquet(buffer, index=False)
     result = store.import_file(buffer.getvalue(), "daten.parquet")
     assert result.ok, result.message
-    message = _rejected(store.import_file(b"PAR1garbage", "kaputt.parquet"), data_dir.parent / "other")
-    assert "konnte nicht gelesen werden" in message
+    before = store.store_fingerprint()
+    refused = store.import_file(b"PAR1garbage", "kaputt.parquet")
+    assert not refused.ok and refused.version is None
+    assert refused.problems[0].message == ("„kaputt.parquet“ ist keine gültige Parquet-Datei (Dateiende fehlt "
+                                           "oder ist beschädigt). Bitte die Datei neu exportieren.")
+    assert store.store_fingerprint() == before
 
 
 # --------------------------------------------------------------------------- killed imports

@@ -38,9 +38,14 @@ def data_version() -> str:
     return version
 
 
+def _version_id(version: str) -> str:
+    """'…/store:0003' -> '0003': the version read once from CURRENT, loaded exactly (no torn reads)."""
+    return version.rsplit(":", 1)[1]
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _table(version: str):
-    return pipeline.build()
+    return pipeline.build(pipeline.ortsteil_counts_of_version(_version_id(version)))
 
 
 def indicator_table():
@@ -50,9 +55,7 @@ def indicator_table():
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _geometry(level: str, version: str):
-    from indicators.build.pipeline import geometry as map_geometry
-
-    return map_geometry(level)
+    return pipeline.geometry_of_version(level, _version_id(version))
 
 
 def geometry(level: str = "ortsteil"):
@@ -283,7 +286,7 @@ def _set_table(version: str, set_id: str, ids: tuple):
     from indicators import store
     from indicators.views.kreise import set_indicator_table
 
-    return set_indicator_table(list(ids), store.load_imported_counts())
+    return set_indicator_table(list(ids), store.load_counts_of_version(_version_id(version)))
 
 
 def set_table(set_id: str, ids: tuple):
@@ -388,6 +391,22 @@ def upload_preview(content: bytes, name: str):
     from indicators.store import importflow
 
     return importflow.read_preview(content, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def boundary_preview(content: bytes, name: str):
+    """importflow.preview_boundaries for an upload (cached: a sandboxed read of up to 200 MB)."""
+    from indicators.store import importflow
+
+    return importflow.preview_boundaries(content, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def export_preview(content: bytes, name: str, kind: str):
+    """importflow.counts_preview for a GENESIS or BA export (cached)."""
+    from indicators.store import importflow
+
+    return importflow.counts_preview(content, name, kind)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

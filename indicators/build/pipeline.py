@@ -24,11 +24,9 @@ KEY = COUNT_KEY
 
 def load_demo_counts() -> pd.DataFrame:
     """The bundled demo counts (illustrative, source 'demo')."""
-    counts = pd.read_csv(DEMO_COUNTS_FILE, dtype={"area_id": str, "variable": str, "flag": str,
-                                                   "source_id": str}, keep_default_na=False,
-                         na_values={"value": [""]})
-    counts["value"] = counts["value"].astype("float64")
-    return counts[COUNT_COLUMNS]
+    from indicators.load import demo
+
+    return demo.read(DEMO_COUNTS_FILE)
 
 
 def load_imported_counts() -> pd.DataFrame:
@@ -54,6 +52,19 @@ def ortsteil_counts() -> pd.DataFrame:
     ortsteil_ids = areas.loc[areas["level"] == "ortsteil", "area_id"]
     imported = load_imported_counts()
     return overlay(load_demo_counts(), imported[imported["area_id"].isin(ortsteil_ids)])
+
+
+def ortsteil_counts_of_version(version: str) -> pd.DataFrame:
+    """Like ortsteil_counts, for exactly one store version (read once by the caller, never re-read)."""
+    areas = load_areas()
+    ortsteil_ids = areas.loc[areas["level"] == "ortsteil", "area_id"]
+    imported = store.load_counts_of_version(version)
+    return overlay(load_demo_counts(), imported[imported["area_id"].isin(ortsteil_ids)])
+
+
+def geometry_of_version(level: str, version: str) -> gpd.GeoDataFrame:
+    """Like geometry, for exactly one store version."""
+    return load_geometry(level, store.boundaries_file_of_version(version))
 
 
 def build(counts: pd.DataFrame | None = None, areas: pd.DataFrame | None = None,

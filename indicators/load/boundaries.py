@@ -22,6 +22,7 @@ from indicators.areas import area_names, match_names, match_one, ortsteile
 from indicators.formats import fmt_number
 from indicators.geometry import CRS_UTM32, CRS_WGS84, KIND_OFFICIAL, area_frame, orient_for_plotly
 from indicators.limits import MAX_ZIP_MEMBERS, MAX_ZIP_UNCOMPRESSED_BYTES
+from indicators.load import bounded
 from indicators.load.validation import SEVERITY_ERROR, SEVERITY_WARNING, Problem
 
 # --- the boundary loader -------------------------------------------------------------------
@@ -169,7 +170,26 @@ def _read_vector(source, filename: str, tmp: Path, problems: list) -> gpd.GeoDat
         path.write_bytes(bytes(data))
     else:
         path = Path(source)
-    return _read_layer(path, filename, problems)
+    _refuse_before_reading(path, filename)
+    raw = _read_layer(path, filename, problems)
+    _refuse(bounded.vertex_problems(raw.geometry, filename))  # before any validity or precision work
+    return raw
+
+
+def _refuse(found: list) -> None:
+    """The first error of a bounded pre-check as this module's BoundaryError."""
+    errors = [p for p in found if p.severity == SEVERITY_ERROR]
+    if errors:
+        raise BoundaryError(errors[0].message)
+
+
+def _refuse_before_reading(path: Path, filename: str) -> None:
+    """Checks before pyogrio sees the file: GeoPackage layers (no views), GeoJSON vertex counts."""
+    kind = bounded.detect_kind(path)
+    if kind == bounded.KIND_SQLITE:
+        _refuse(bounded.gpkg_problems(path, filename))
+    elif kind == bounded.KIND_TEXT and path.suffix.lower() in SUFFIX_GEOJSON:
+        _refuse(bounded.geojson_vertex_problems(path.read_bytes(), filename))
 
 
 def _read_layer(path: Path, filename: str, problems: list) -> gpd.GeoDataFrame:

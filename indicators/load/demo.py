@@ -379,6 +379,14 @@ def to_csv_bytes(counts: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def read(path: Path = DEMO_COUNTS_FILE) -> pd.DataFrame:
+    """The bundled demo counts as written by write() (illustrative, source 'demo'; empty value = NaN)."""
+    counts = pd.read_csv(path, dtype={"area_id": str, "variable": str, "flag": str, "source_id": str},
+                         keep_default_na=False, na_values={"value": [""]})
+    counts["value"] = counts["value"].astype("float64")
+    return counts[COUNT_COLUMNS]
+
+
 def write(path: Path = DEMO_COUNTS_FILE, seed: int = SEED) -> Path:
     """Regenerate the bundled demo counts file."""
     path.write_bytes(to_csv_bytes(generate(seed)))

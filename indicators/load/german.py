@@ -27,6 +27,7 @@ ENGLISH_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 ENGLISH_ONLY = r"[+-]?\d{1,3}(?:,\d{3})+\.\d+|[+-]?\d{1,3}(?:,\d{3}){2,}|[+-]?\d+\.(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:,\d{3})+"
 GERMAN_ONLY = r"[+-]?\d{1,3}(?:\.\d{3})+,\d+|[+-]?\d{1,3}(?:\.\d{3})+|[+-]?\d+,(?:\d{1,2}|\d{4,})"
 GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3}(?:\D|$))")  # 15 389 -> 15389
+NUMBER_CHARS = r"[0-9.,+-]{1,40}"   # ASCII digits, at most 40 characters (a count has far fewer)
 MINUS_SIGNS = ("\u2212", "\u2013")  # before digits a minus; a lone '–' means missing
 
 
@@ -41,6 +42,27 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252")
+
+
+def mixed_utf8_lines(data: bytes) -> tuple[bytes, list[int]] | None:
+    """A UTF-8 file with stray Windows-1252 bytes on some lines: (all text as UTF-8, those line numbers).
+
+    None when the file is no such mix: valid UTF-8, or no line with real UTF-8 characters (then the
+    whole file is Windows-1252, as German Excel writes it). Decided per line, so one 'ä' typed in
+    another program does not turn every other line's UTF-8 umlauts into mojibake.
+    """
+    lines = data.split(b"\n")
+    text, stray, utf8_seen = [], [], False
+    for number, line in enumerate(lines, 1):
+        try:
+            text.append(line.decode("utf-8"))
+            utf8_seen = utf8_seen or not line.isascii()
+        except UnicodeDecodeError:
+            stray.append(number)
+            text.append(line.decode("cp1252", errors="replace"))
+    if not stray or not utf8_seen:
+        return None
+    return "\n".join(text).encode("utf-8"), stray
 
 
 def is_zip(data: bytes) -> bool:
@@ -95,15 +117,18 @@ def parse_number_strings(texts: pd.Series, decimal: str = ",") -> tuple[np.ndarr
     text = _clean_number_text(texts).reset_index(drop=True)
     values = np.full(len(text), np.nan)
     flags = np.full(len(text), FLAG_INVALID, dtype=object)
+    # '\d' also matches Arabic-Indic and other digits, and a 400-digit number overflows: such cells
+    # are no number here (validation names their row and column), never a crash of the whole file
+    sane = text.str.fullmatch(NUMBER_CHARS)
     if decimal == ",":
-        german = text.str.fullmatch(GERMAN_GROUPED) | text.str.fullmatch(GERMAN_PLAIN)
-        dotted = text.str.fullmatch(DOT_DECIMAL) & ~german
+        german = (text.str.fullmatch(GERMAN_GROUPED) | text.str.fullmatch(GERMAN_PLAIN)) & sane
+        dotted = text.str.fullmatch(DOT_DECIMAL) & ~german & sane
         plain = text[german].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         values[german.to_numpy()] = pd.to_numeric(plain).to_numpy(dtype="float64")
         values[dotted.to_numpy()] = pd.to_numeric(text[dotted]).to_numpy(dtype="float64")
         numeric = (german | dotted).to_numpy()
     else:
-        english = text.str.fullmatch(ENGLISH_NUMBER)
+        english = text.str.fullmatch(ENGLISH_NUMBER) & sane
         plain = text[english].str.replace(",", "", regex=False)
         values[english.to_numpy()] = pd.to_numeric(plain).to_numpy(dtype="float64")
         numeric = english.to_numpy()

@@ -200,10 +200,26 @@ def parquet_problems(source, filename) -> list[Problem]:
 
 
 def content_problems(source, filename) -> list[Problem]:
-    """Container checks by content and extension (ZIP/XLSX, Parquet)."""
+    """Container checks before any reader, by content (magic bytes) first and extension second.
+
+    The kind comes from bounded.detect_kind, never from unpacking: other archives, binary files and
+    UTF-16 are refused; a ZIP (whatever its name) is checked by its directory and then streamed with
+    a byte budget (bombs with lying sizes, nested archives); an XLSX also by its declared and
+    streamed dimensions; Parquet by its footer and dictionary expansion; a GeoPackage by its schema.
+    """
+    from indicators.load import bounded
+
     ext = extension(filename)
-    if ext in ZIP_EXTENSIONS or head_bytes(source, 4) == ZIP_MAGIC:
-        return zip_problems(source, filename)
-    if ext == ".parquet":
-        return parquet_problems(source, filename)
+    kind = bounded.detect_kind(source)
+    refused = bounded.kind_problems(source, filename)
+    if refused:
+        return refused
+    if kind == bounded.KIND_XLSX:
+        return zip_problems(source, filename) or bounded.xlsx_problems(source, filename)
+    if kind == bounded.KIND_ZIP or ext in ZIP_EXTENSIONS or head_bytes(source, 4) == ZIP_MAGIC:
+        return zip_problems(source, filename) or bounded.zip_stream_problems(source, filename)
+    if kind == bounded.KIND_PARQUET or ext == ".parquet":
+        return bounded.parquet_problems(source, filename)
+    if kind == bounded.KIND_SQLITE:
+        return bounded.gpkg_problems(source, filename)
     return []

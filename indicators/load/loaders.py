@@ -27,6 +27,7 @@ from indicators.load.german import (  # noqa: F401
     FLAG_INVALID,
     detect_decimal,
     detect_encoding,
+    mixed_utf8_lines,
     parse_german_number,
     parse_number_strings,
 )
@@ -116,6 +117,7 @@ class LoadInfo:
     header_row: int = 1             # spreadsheet row of the header (title rows above it are skipped)
     decimal: str = ","              # decimal mark used for the values (set by load_counts)
     sheet: str | None = None        # the XLSX sheet read
+    stray_lines: tuple = ()         # lines of a UTF-8 CSV read as Windows-1252 (a stray byte each)
 
 
 @dataclass
@@ -264,6 +266,10 @@ def _ragged_problem(filename: str, message: str) -> Problem:
 def _read_csv(data: bytes, filename: str) -> tuple[pd.DataFrame, list[str], LoadInfo]:
     """CSV bytes -> raw string frame (first record = header), header names and what was detected."""
     encoding = detect_encoding(data)
+    mixed = mixed_utf8_lines(data) if encoding == "cp1252" else None
+    if mixed:
+        data, stray = mixed[0], tuple(mixed[1])
+        encoding = "utf-8"
     head = data[:65536].decode(encoding, errors="replace").splitlines()[:HEADER_SCAN_ROWS]
     lines = [line for line in head if line.strip()]
     if not lines:
@@ -283,8 +289,16 @@ def _read_csv(data: bytes, filename: str) -> tuple[pd.DataFrame, list[str], Load
     header = [str(v) for v in frame.iloc[0]]
     frame = frame.iloc[1:].reset_index(drop=True)
     info = LoadInfo(encoding=encoding, separator=separator, layout=None, column_map={}, n_rows=0,
-                    file_format="csv", header_row=header_index + 1)
+                    file_format="csv", header_row=header_index + 1, stray_lines=stray if mixed else ())
     return frame, header, info
+
+
+def stray_byte_problems(info: LoadInfo, filename: str) -> list[Problem]:
+    """One warning per line of a UTF-8 file that had to be read as Windows-1252 (at most 20 named)."""
+    return [Problem(filename, line, None,
+                    f"Zeile {line} ist nicht in UTF-8 gespeichert wie der Rest der Datei; sie wurde als "
+                    "Windows-1252 gelesen. Bitte die Schreibweise der Namen in dieser Zeile prüfen.",
+                    SEVERITY_WARNING) for line in info.stray_lines[:20]]
 
 
 def cell_text(value) -> str:
@@ -761,6 +775,7 @@ def load_counts(
         info.column_map = {**info.column_map, **corrected}
         info.layout = layout_of(info.column_map)
     info.layout = layout or info.layout
+    problems += stray_byte_problems(info, filename)
     notes, note_problems = _note_rows(raw, info, filename)
     problems += note_problems
     cells, cell_problems = _cells(raw[~notes] if notes.any() else raw, info, filename, variable)

@@ -36,6 +36,8 @@ POLL_SECONDS = 0.02
 CHILD_CODE = "import sys; from indicators.load.sandbox import child_main; child_main(sys.argv[1], sys.argv[2])"
 # fewer malloc arenas and library threads: each would reserve address space of its own
 CHILD_ENV = {"MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "ARROW_IO_THREADS": "1",
+             # pyarrow's own pool reserves a large arena on first use, which RLIMIT_AS refuses
+             "ARROW_DEFAULT_MEMORY_POOL": "system",
              "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 REASON_MEMORY = "memory"

@@ -13,10 +13,9 @@ import zipfile
 from pathlib import PurePosixPath
 
 from indicators.limits import MAX_TABLE_BYTES
-from indicators.load import ba
+from indicators.load import ba, bounded
 from indicators.load.genesis import FORMAT_BA, genesis_format, zip_members
-from indicators.load.german import is_zip
-from indicators.load.intake import TABLE_EXTENSIONS, zip_problems
+from indicators.load.intake import TABLE_EXTENSIONS, content_problems
 
 KIND_TABLE = "table"
 KIND_BOUNDARIES = "boundaries"
@@ -35,21 +34,18 @@ SNIFF_BYTES = 64 * 1024  # what is read to sniff a file's content
 
 def detect_format(data: bytes, filename: str = "") -> str | None:
     """'genesis_ffcsv', 'genesis_table', 'ba_smallarea' or None, from the first bytes of a file."""
-    if is_zip(data):
+    content = bounded.detect_kind(data)  # from the magic bytes and the ZIP directory, nothing unpacked
+    if content in (bounded.KIND_ZIP, bounded.KIND_XLSX):
+        if content_problems(data, filename):
+            return None  # bombs, nested archives, huge sheets: the store refuses them, nobody sniffs inside
         try:
-            if _is_xlsx(data):
+            if content == bounded.KIND_XLSX:
                 return FORMAT_BA if ba.looks_like_ba(data, filename) else None
             members = zip_members(data)
         except zipfile.BadZipFile:
             return None
         return detect_format(members[0][1], members[0][0]) if members else None
     return genesis_format(data) or (FORMAT_BA if ba.looks_like_ba(data, filename) else None)
-
-
-def _is_xlsx(data: bytes) -> bool:
-    """An Office Open XML workbook (a ZIP with an xl/ folder)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return any(n.startswith("xl/") for n in zf.namelist())
 
 
 def zip_names(data: bytes) -> list[str]:
@@ -82,7 +78,7 @@ def detect_kind(data: bytes, filename: str, table_limit: int = MAX_TABLE_BYTES) 
     if ext == ".json":
         return KIND_BOUNDARIES if GEOJSON_TYPE.search(data[:SNIFF_BYTES]) else KIND_UNSUPPORTED
     if ext == ".zip":
-        if zip_problems(data, filename):
+        if content_problems(data, filename):
             return KIND_BOUNDARIES  # the store refuses it as a boundary archive, with its message
         if any(n.lower().endswith(ZIP_BOUNDARY_MEMBERS) for n in zip_names(data)):
             return KIND_BOUNDARIES
@@ -91,6 +87,6 @@ def detect_kind(data: bytes, filename: str, table_limit: int = MAX_TABLE_BYTES) 
         return KIND_UNSUPPORTED
     if ext not in SNIFFED_EXTENSIONS or len(data) > table_limit:
         return KIND_TABLE
-    if ext == ".xlsx" and zip_problems(data, filename):
+    if ext == ".xlsx" and content_problems(data, filename):
         return KIND_TABLE  # refused by the store's archive checks before anything is unpacked
     return _special_format(data, filename) or KIND_TABLE

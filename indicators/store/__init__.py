@@ -49,7 +49,7 @@ from indicators.load.intake import (  # the upload checks, under the names this 
     SNIFF_BYTES,
     SUPPORTED_TEXT,
     TABLE_EXTENSIONS,
-    zip_problems,
+    zip_problems,  # noqa: F401 - callers use store.zip_problems
 )
 from indicators.load.intake import as_source as _as_source
 from indicators.load.intake import content_problems as _content_problems
@@ -59,6 +59,7 @@ from indicators.load.intake import head_bytes as _head
 from indicators.load.intake import problem as _problem
 from indicators.load.intake import read_error as _read_error
 from indicators.load.intake import source_problems as _source_problems
+from indicators.load.sandbox import SandboxError, call_limited
 from indicators.load.sniff import GEOJSON_TYPE, ZIP_BOUNDARY_MEMBERS, detect_format
 from indicators.load.validation import Problem
 from indicators.paths import store_dir
@@ -66,6 +67,7 @@ from indicators.schema import COUNT_COLUMNS, COUNT_KEY, empty_counts
 from indicators.store import audit
 
 LOG = logging.getLogger(__name__)
+SANDBOX_READERS = True                  # untrusted files are parsed in a limited child process
 MAX_META_CHARS = 500                    # per field of the user's source description
 LOCK_TIMEOUT_S = 10.0
 LOCK_POLL_S = 0.05
@@ -361,6 +363,26 @@ def load_imported_counts(store=None) -> pd.DataFrame:
     return _read_counts_of(store, _active(store))
 
 
+def load_counts_of_version(version: str, store=None) -> pd.DataFrame:
+    """The imported counts of exactly ``version`` (empty for 'demo'), active or not.
+
+    Readers that took the CURRENT pointer once (ui/data.py) load that version, not whatever is
+    active a moment later: a committed version never changes, so the pair cannot be torn.
+    """
+    store = _store(store)
+    if version != DEMO and not (_version_dir(store, version) / MANIFEST_FILE).is_file():
+        raise StoreError(f"Die Version „{version}“ gibt es im Datenspeicher nicht.")
+    return _read_counts_of(store, version)
+
+
+def boundaries_file_of_version(version: str, store=None) -> Path | None:
+    """The imported boundaries of exactly ``version``, or None (demo, or a version without boundaries)."""
+    if version == DEMO:
+        return None
+    path = _version_dir(_store(store), version) / BOUNDARIES_FILE
+    return path if path.is_file() else None
+
+
 def imported_sources(store=None) -> dict:
     """source_id -> source entry of every import in the active version ({} for demo)."""
     store = _store(store)
@@ -525,6 +547,18 @@ def _table_limit(max_bytes: int | None) -> int:
     return MAX_TABLE_BYTES if max_bytes is None else int(max_bytes)
 
 
+def read_untrusted(reader, source, filename: str, *args, **kwargs):
+    """Run one of load/readers' functions on an upload in the limited child process (load/sandbox).
+
+    A parser that would need more memory, CPU or time than the limits, or that crashes, ends as a
+    SandboxError carrying the German Problem instead of taking the server down. SANDBOX_READERS
+    off runs the reader in this process (for tests whose subject is not the sandbox).
+    """
+    if not SANDBOX_READERS:
+        return reader(source, filename, *args, **kwargs)
+    return call_limited(reader, source, filename, *args, filename=filename, **kwargs)
+
+
 def _prepare_counts(source, filename, column_map=None, area_overrides=None, variable=None,
                     layout=None, match_areas=True, max_bytes=None) -> _Prepared:
     """Read and validate a count table (CSV, TXT, XLSX, Parquet)."""
@@ -533,12 +567,14 @@ def _prepare_counts(source, filename, column_map=None, area_overrides=None, vari
     if problems:
         return _Prepared("counts", problems)
     try:
-        from indicators.load.loaders import load_counts
+        from indicators.load import readers
 
-        result = load_counts(source, _display_name(filename), "imported", column_map=column_map,
-                             area_overrides=area_overrides, variable=variable, layout=layout,
-                             match_areas=match_areas)
+        result = read_untrusted(readers.read_table, source, _display_name(filename), column_map=column_map,
+                                area_overrides=area_overrides, variable=variable, layout=layout,
+                                match_areas=match_areas)
         return _finish_counts(result.counts, result.problems, result.info, filename, "table")
+    except SandboxError as exc:  # memory, CPU or time limit, or a crashed parser
+        return _Prepared("counts", [exc.problem])
     except Exception as exc:  # noqa: BLE001 - a reader must never crash the import
         return _Prepared("counts", [_read_error(filename, exc)])
 
@@ -552,9 +588,9 @@ def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
         return _Prepared("boundaries", problems)
     try:
         from indicators.geometry import geojson_text
-        from indicators.load.boundaries import load_boundaries
+        from indicators.load import readers
 
-        result = load_boundaries(source, name, name_field=name_field)
+        result = read_untrusted(readers.read_boundaries, source, name, name_field=name_field)
         prepared = _Prepared("boundaries", list(result.problems), info=result.report, fmt="boundaries")
         if prepared.errors:
             return prepared
@@ -565,6 +601,8 @@ def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
         prepared.geojson = geojson_text(result.gdf)  # the format geometry.read_geojson reads back
         prepared.n_values = len(result.gdf)
         return prepared
+    except SandboxError as exc:
+        return _Prepared("boundaries", [exc.problem])
     except Exception as exc:  # noqa: BLE001
         return _Prepared("boundaries", [_read_error(filename, exc)])
 
@@ -601,19 +639,17 @@ def _prepare_special(source, filename, fmt: str, max_bytes=None) -> _Prepared:
     if problems:
         return _Prepared("counts", problems)
     try:
-        if fmt == "ba_smallarea":
-            from indicators.load.ba import read_ba
+        from indicators.load import readers
 
-            result = read_ba(source)
+        result = read_untrusted(readers.read_export, source, _display_name(filename), fmt)
+        if fmt == "ba_smallarea":
             notes, check_ids = list(result.report), True
         else:
-            from indicators.load.genesis import read_genesis, table_from_filename
-
-            # an upload has no path, so the flat file's table code comes from the name given here
-            result = read_genesis(source, table=table_from_filename(_display_name(filename)))
             notes, check_ids = list(result.notes), False  # GENESIS areas are Kreise (ags_...), not Ortsteile
         problems = _special_problems(result.counts, notes, filename, check_ids)
         return _finish_counts(result.counts, problems, {"format": fmt, "notes": notes}, filename, fmt)
+    except SandboxError as exc:
+        return _Prepared("counts", [exc.problem])
     except Exception as exc:  # noqa: BLE001
         return _Prepared("counts", [_read_error(filename, exc)])
 
@@ -663,7 +699,7 @@ def _prepare_any(source, filename, options: dict) -> _Prepared:
                                                            "bitte als CSV oder XLSX hochladen.")])
     if ext == ".zip":
         problems = _source_problems(source, filename, MAX_BOUNDARY_BYTES, "Gebietsgrenzen") \
-            or zip_problems(source, filename)
+            or _content_problems(source, filename)  # streamed and bounded: bombs, nested archives
         if problems:
             return _Prepared("boundaries", problems)
         if not _zip_has_boundaries(source):

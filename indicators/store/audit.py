@@ -73,6 +73,8 @@ def file_digest(source) -> tuple[str | None, int | None]:
         return hashlib.sha256(data).hexdigest(), len(data)
     digest, size = hashlib.sha256(), 0
     try:
+        if not Path(source).is_file():
+            return None, None  # a device (/dev/zero), FIFO or folder: refused by the store, never read
         with open(source, "rb") as fh:
             for chunk in iter(lambda: fh.read(1024 * 1024), b""):
                 digest.update(chunk)

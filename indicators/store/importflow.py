@@ -17,6 +17,7 @@ from indicators.areas import area_names, candidates, match_one, normalize_name, 
 from indicators.formats import fmt_bytes
 from indicators.load import loaders
 from indicators.load.intake import content_problems, display_name, read_error, source_problems
+from indicators.load.sandbox import SandboxError
 from indicators.load.sniff import (  # noqa: F401 - the page reads them here
     KIND_BA,
     KIND_BOUNDARIES,
@@ -119,9 +120,13 @@ def read_preview(data: bytes, filename: str) -> TablePreview:
     if problems:
         return TablePreview(None, None, problems)
     try:
-        raw, info = loaders.read_table(data, display_name(filename))
+        from indicators.load import readers
+
+        raw, info = store.read_untrusted(readers.read_raw_table, data, display_name(filename))
     except loaders.LoadError as err:
         return TablePreview(None, None, list(err.problems))
+    except SandboxError as exc:  # a limit of the sandboxed reader: the German message, nothing else
+        return TablePreview(None, None, [exc.problem])
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes the store's German message
         return TablePreview(None, None, [read_error(filename, exc)])
     return TablePreview(raw, info, [])
@@ -294,16 +299,13 @@ def problem_frame(problems, lang: str = "de") -> pd.DataFrame:
 
 def counts_preview(data: bytes, filename: str, kind: str, n: int = PREVIEW_ROWS) -> pd.DataFrame | None:
     """The first counts a GENESIS or BA reader finds (None when it cannot read the file)."""
+    if content_problems(data, filename):
+        return None  # the validation report names what the bounded checks refused
     try:
-        if kind == KIND_BA:
-            from indicators.load.ba import read_ba
+        from indicators.load import readers
 
-            counts = read_ba(data).counts
-        else:
-            from indicators.load.genesis import read_genesis, table_from_filename
-
-            counts = read_genesis(data, table=table_from_filename(filename)).counts
-    except Exception:  # noqa: BLE001 - the validation report says why
+        counts = store.read_untrusted(readers.read_export, data, display_name(filename), kind).counts
+    except Exception:  # noqa: BLE001 - the validation report says why (a sandbox limit included)
         return None
     return None if counts is None else counts.head(n).reset_index(drop=True)
 
@@ -315,11 +317,13 @@ def preview_boundaries(data: bytes, filename: str):
     problems = _boundary_file_problems(data, filename)
     if problems:
         return None, problems
-    from indicators.load.boundaries import load_boundaries
+    from indicators.load import readers
 
     name = display_name(filename)
     try:
-        result = load_boundaries(data, name)
+        result = store.read_untrusted(readers.read_boundaries, data, name)
+    except SandboxError as exc:
+        return None, [exc.problem]
     except Exception as exc:  # noqa: BLE001
         return None, [read_error(filename, exc)]
     problems = list(result.problems)
