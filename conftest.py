@@ -61,3 +61,21 @@ def isolated_store(tmp_path_factory, monkeypatch):
     """Each test gets its own empty data store, so nothing touches the developer's userdata/."""
     monkeypatch.setenv("QUARTIERSMONITOR_DATA_DIR", str(tmp_path_factory.mktemp("store")))
     yield
+
+
+# --- the store's readers run in this process unless a test is about the sandbox ---
+# A sandboxed read starts a fresh Python that imports pandas (seconds on a loaded machine); the
+# many tests whose subject is a reader's result run it in-process. Tests marked ``sandbox`` (and
+# every command-line test, which runs in its own process) go through the real limited child.
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sandbox: run the store's readers in the limited child process")
+
+
+@pytest.fixture(autouse=True)
+def _readers_in_process(request, monkeypatch):
+    if request.node.get_closest_marker("sandbox") is None:
+        from indicators import store
+
+        monkeypatch.setattr(store, "SANDBOX_READERS", False)
