@@ -209,27 +209,22 @@ def check_values(counts: pd.DataFrame, filename: str, loc: _Locator, max_rows: i
     """Negative and fractional counts, one problem per row."""
     values = counts["value"].to_numpy(dtype="float64", na_value=np.nan)
     finite = np.isfinite(values)
+    checks = (  # (rows that fail, message for one row, word for the summary of the rest)
+        (finite & (values < 0),
+         "Der Wert {value} ist negativ. Anzahlen können nicht negativ sein; "
+         "bitte den Wert korrigieren oder die Zelle leer lassen.", "negativer Wert"),
+        (finite & (values != np.floor(np.where(finite, values, 0))),
+         "Der Wert {value} ist keine ganze Zahl. Erwartet wird eine Anzahl "
+         "(z. B. Personen), keine Quote und kein Anteil; bitte die Anzahl eintragen.", "keine ganze Zahl"),
+    )
     problems: list[Problem] = []
-    negative = np.flatnonzero(finite & (values < 0))
-    shown, n_more = capped(negative, max_rows)
-    problems += [
-        Problem(filename, loc.row("value", pos), loc.column("value", pos),
-                f"Der Wert {show_number(values[pos])} ist negativ. Anzahlen können nicht negativ sein; "
-                "bitte den Wert korrigieren oder die Zelle leer lassen.")
-        for pos in shown
-    ]
-    if n_more:
-        problems.append(summary_problem(filename, n_more, "negativer Wert"))
-    fractional = np.flatnonzero(finite & (values != np.floor(np.where(finite, values, 0))))
-    shown, n_more = capped(fractional, max_rows)
-    problems += [
-        Problem(filename, loc.row("value", pos), loc.column("value", pos),
-                f"Der Wert {show_number(values[pos])} ist keine ganze Zahl. Erwartet wird eine Anzahl "
-                "(z. B. Personen), keine Quote und kein Anteil; bitte die Anzahl eintragen.")
-        for pos in shown
-    ]
-    if n_more:
-        problems.append(summary_problem(filename, n_more, "keine ganze Zahl"))
+    for mask, message, summary_word in checks:
+        shown, n_more = capped(np.flatnonzero(mask), max_rows)
+        problems += [Problem(filename, loc.row("value", pos), loc.column("value", pos),
+                             message.format(value=show_number(values[pos])))
+                     for pos in shown]
+        if n_more:
+            problems.append(summary_problem(filename, n_more, summary_word))
     return problems
 
 
