@@ -336,6 +336,7 @@ def resolve_kreise_ids(set_id: str, kreise_arg: str | None, areas) -> tuple[list
 
 def main_export_kreise(argv: list[str]) -> int:
     """export --kind kreise: a comparison set's ranking or trend (image) or table (CSV/XLSX)."""
+    from indicators.export import ChromiumMissing, ExportError
     from indicators.export.kreise import CLI_SETS, FORMATS, export_bytes
     from indicators.load import kreise
     from indicators.views import kreise as kv
@@ -367,13 +368,8 @@ def main_export_kreise(argv: list[str]) -> int:
         return _invalid(f"Die Zieldatei muss zum Format passen und auf .{args.format} enden: {out}")
     try:
         data = export_bytes(args.format, table, measures, args.indicator, year, args.set, ids, args.lang, args.chart)
-    except Exception as exc:  # the renderer's errors (Chromium missing, timeout) in plain words
-        from indicators.export import ChromiumMissing, ExportError
-
-        if isinstance(exc, (ChromiumMissing, ExportError)):
-            print(f"Fehler: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-        raise
+    except (ChromiumMissing, ExportError) as exc:  # the renderer's errors (Chromium missing, timeout) in plain words
+        return _failed(exc)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"Geschrieben: {out}")
