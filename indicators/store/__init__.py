@@ -820,25 +820,68 @@ def _write_version(tmp: Path, store: Path, state: _State, version: str, prepared
     return manifest
 
 
+def _in_use_after(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(counts in use, dropped demo values) after ``new`` joins the earlier imports: what the pages will show.
+
+    The same rule as build.pipeline: Ortsteil counts only (Kreis tables are the Ruhr comparison's),
+    imports over the bundled demo counts, demo partners of imported values dropped (store/inuse.py).
+    """
+    from indicators.areas import ortsteile
+    from indicators.load import demo
+    from indicators.paths import DEMO_COUNTS_FILE
+    from indicators.store.inuse import unmixed
+
+    merged = merge_counts(old, new)
+    merged = merged[merged["area_id"].isin(ortsteile()["area_id"])]
+    return unmixed(demo.read(DEMO_COUNTS_FILE), merged)
+
+
+def _origin(key: tuple, new_keys: set, old_keys: set, filename, version: str) -> str:
+    """Where one value in use comes from, for a message: this file, an earlier version or the demo data."""
+    if key in new_keys:
+        return f"aus „{_display_name(filename)}“"
+    if key in old_keys:
+        return f"aus Version {version}"
+    return "aus den Demodaten"
+
+
 def cross_import_problems(old: pd.DataFrame, new: pd.DataFrame, filename, version: str) -> list:
-    """Parts larger than wholes that only appear once the new values join the earlier imports."""
+    """Refusals and notes for ``new`` against the data in use after the import, whatever their origin.
+
+    Errors: a part larger than its whole anywhere the new values take part (earlier imports, this
+    file and the demo values left, exactly as the pages would use them). Warnings: demo values
+    dropped because their partner in a ratio is now imported (the indicator stays empty there).
+    """
     from indicators.areas import area_names
     from indicators.catalog import load_catalog
     from indicators.load.validation import parts_exceeding_wholes
+    from indicators.store.inuse import mixing_notes
 
-    if old.empty:
-        return []  # the file itself was checked already
-    bad = parts_exceeding_wholes(merge_counts(old, new))
+    in_use, dropped = _in_use_after(old, new)
+    bad = parts_exceeding_wholes(in_use)
     new_keys = set(zip(new["area_id"], new["year"], new["variable"]))
-    touched = [(a, y, p) in new_keys or (a, y, w) in new_keys
-               for a, y, p, w in zip(bad["area_id"], bad["year"], bad["part"], bad["whole"])]
+    old_keys = set(zip(old["area_id"], old["year"], old["variable"]))
     titles = {v.id: v.title["de"] for v in load_catalog().variables.values()}
     names = area_names()
-    return [_problem(filename, f"{titles[r.part]} ({fmt_number(r.part_value)}) wären mehr als "
-                               f"{titles[r.whole]} ({fmt_number(r.whole_value)}) in {names.get(r.area_id, r.area_id)} "
-                               f"{int(r.year)}, zusammen mit den bereits importierten Daten (Version {version}). "
-                               "Ein Teil kann nicht größer sein als das Ganze: bitte beide Dateien prüfen.")
-            for r, hit in zip(bad.itertuples(), touched) if hit]
+    problems = []
+    for r in bad.itertuples():
+        part_key, whole_key = (r.area_id, r.year, r.part), (r.area_id, r.year, r.whole)
+        if part_key not in new_keys and whole_key not in new_keys:
+            continue  # not this file's doing
+        problems.append(_problem(
+            filename, f"Nach dem Import wären in {names.get(r.area_id, r.area_id)} {int(r.year)} "
+                      f"{titles[r.part]} ({fmt_number(r.part_value)}, "
+                      f"{_origin(part_key, new_keys, old_keys, filename, version)}) mehr als {titles[r.whole]} "
+                      f"({fmt_number(r.whole_value)}, {_origin(whole_key, new_keys, old_keys, filename, version)}). "
+                      "Ein Teil kann nicht größer sein als das Ganze: bitte beide Werte prüfen."))
+    if len(dropped):  # only the values this file pairs with: earlier imports were reported then
+        pairs = dropped.assign(partners=dropped["partners"].str.split(";")).explode("partners")
+        ours = [(a, y, p) in new_keys for a, y, p in zip(pairs["area_id"], pairs["year"], pairs["partners"])]
+        pairs = pairs[ours]
+        dropped = (pairs.groupby(["area_id", "year", "variable"], sort=True)["partners"]
+                   .agg(lambda names: ";".join(sorted(set(names)))).reset_index())
+    problems += [_problem(filename, note, "warning") for note in mixing_notes(dropped)]
+    return problems
 
 
 def _commit(store: Path, prepared: _Prepared, meta: dict | None, filename) -> str:
@@ -847,10 +890,12 @@ def _commit(store: Path, prepared: _Prepared, meta: dict | None, filename) -> st
         _hook("locked")
         state = _read_state(store)
         if prepared.kind == "counts":  # checked under the lock: the earlier imports cannot change meanwhile
-            conflicts = cross_import_problems(_read_counts_of(store, state.active), prepared.counts, filename,
-                                              state.active)
+            found = cross_import_problems(_read_counts_of(store, state.active), prepared.counts, filename,
+                                          state.active)
+            conflicts = [p for p in found if p.severity == "error"]
             if conflicts:
                 raise ConflictError(conflicts)
+            prepared.problems.extend(found)  # the notes on values left empty, in the import report
         for path in _leftovers(store, state):
             _remove(path)
         version = _version_name(state.latest + 1)
@@ -960,9 +1005,16 @@ def import_file(source, filename, source_meta: dict | None = None, *, store=None
     return _audited_import(_run_import(source, filename, source_meta, prepared, store), source, filename, store, user)
 
 
-def validate_file(source, filename, **options) -> list:
-    """Every problem an import of this file would report; the store is not touched."""
+def validate_file(source, filename, *, store=None, **options) -> list:
+    """Every problem an import of this file would report, against the active version; the store is not touched."""
     try:
-        return _prepare_any(source, filename, options).problems
+        prepared = _prepare_any(source, filename, options)
+        if prepared.kind == "counts" and prepared.counts is not None and not prepared.errors:
+            with contextlib.suppress(StoreError):  # a damaged store is reported by the import itself
+                store = _store(store)
+                active = _active(store)
+                prepared.problems.extend(cross_import_problems(_read_counts_of(store, active), prepared.counts,
+                                                               filename, active))
+        return prepared.problems
     except Exception as exc:  # noqa: BLE001
         return [_read_error(filename, exc)]
