@@ -579,8 +579,11 @@ def _prepare_counts(source, filename, column_map=None, area_overrides=None, vari
         return _Prepared("counts", [_read_error(filename, exc)])
 
 
-def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
-    """Read and check a boundary file (GeoJSON, GeoPackage, zipped Shapefile)."""
+def _prepare_boundaries(source, filename, name_field=None, partial_map: bool = False) -> _Prepared:
+    """Read and check a boundary file (GeoJSON, GeoPackage, zipped Shapefile).
+
+    A file without a shape for every Ortsteil is refused unless ``partial_map`` confirms it.
+    """
     name = _display_name(filename)
     problems = _source_problems(source, filename, MAX_BOUNDARY_BYTES, "Gebietsgrenzen") \
         or _content_problems(source, filename)
@@ -589,9 +592,13 @@ def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
     try:
         from indicators.geometry import geojson_text
         from indicators.load import readers
+        from indicators.load.boundaries import partial_map_problem
 
         result = read_untrusted(readers.read_boundaries, source, name, name_field=name_field)
         prepared = _Prepared("boundaries", list(result.problems), info=result.report, fmt="boundaries")
+        coverage = partial_map_problem(result.report, name, partial_map)
+        if coverage is not None:
+            prepared.problems.append(coverage)
         if prepared.errors:
             return prepared
         if result.gdf is None or len(result.gdf) == 0:
@@ -690,10 +697,10 @@ def _prepare_any(source, filename, options: dict) -> _Prepared:
     if first:
         return _Prepared("counts", first)
     if ext in (".geojson", ".gpkg"):
-        return _prepare_boundaries(source, filename, options.get("name_field"))
+        return _prepare_boundaries(source, filename, options.get("name_field"), options.get("partial_map", False))
     if ext == ".json":
         if _looks_like_geojson(source):
-            return _prepare_boundaries(source, filename, options.get("name_field"))
+            return _prepare_boundaries(source, filename, options.get("name_field"), options.get("partial_map", False))
         return _Prepared("boundaries", [_problem(filename, f"„{name}“ ist keine GeoJSON-Datei. JSON wird nur für "
                                                            "Gebietsgrenzen (GeoJSON) angenommen; Zähltabellen "
                                                            "bitte als CSV oder XLSX hochladen.")])
@@ -709,7 +716,7 @@ def _prepare_any(source, filename, options: dict) -> _Prepared:
             return _Prepared("boundaries", [_problem(filename, f"Das ZIP-Archiv „{name}“ enthält kein Shapefile "
                                                                "(.shp). ZIP wird nur für Shapefiles angenommen; "
                                                                "Tabellen bitte ungepackt hochladen.")])
-        return _prepare_boundaries(source, filename, options.get("name_field"))
+        return _prepare_boundaries(source, filename, options.get("name_field"), options.get("partial_map", False))
     if ext not in TABLE_EXTENSIONS:
         return _unsupported(filename, "counts")
     table_options = {k: options.get(k) for k in ("column_map", "area_overrides", "variable", "layout")}
@@ -985,11 +992,11 @@ def import_counts_file(source, filename, source_meta: dict | None = None, *, col
 
 
 def import_boundaries_file(source, filename, source_meta: dict | None = None, name_field=None, *,
-                           store=None, user: str | None = None) -> ImportResult:
-    """Validate a boundary file and store it as a new version (all or nothing)."""
+                           partial_map: bool = False, store=None, user: str | None = None) -> ImportResult:
+    """Validate a boundary file and store it as a new version (all or nothing; a partial map only if confirmed)."""
     source = _as_source(source)
     try:
-        prepared = _prepare_boundaries(source, filename, name_field)
+        prepared = _prepare_boundaries(source, filename, name_field, partial_map)
     except Exception as exc:  # noqa: BLE001
         prepared = _Prepared("boundaries", [_read_error(filename, exc)])
     return _audited_import(_run_import(source, filename, source_meta, prepared, store), source, filename, store, user)
