@@ -828,10 +828,12 @@ def _write_version(tmp: Path, store: Path, state: _State, version: str, prepared
 
 
 def _in_use_after(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(counts in use, dropped demo values) after ``new`` joins the earlier imports: what the pages will show.
+    """(counts to check, dropped demo values) after ``new`` joins the earlier imports.
 
-    The same rule as build.pipeline: Ortsteil counts only (Kreis tables are the Ruhr comparison's),
-    imports over the bundled demo counts, demo partners of imported values dropped (store/inuse.py).
+    Ortsteile: exactly what the pages will show (build.pipeline): imports over the bundled demo
+    counts, demo partners of imported values dropped (store/inuse.py). Other areas (Kreis tables
+    from GENESIS) have no demo counts: the imports alone, and only when there were earlier ones
+    (a file on its own was checked when it was read).
     """
     from indicators.areas import ortsteile
     from indicators.load import demo
@@ -839,8 +841,11 @@ def _in_use_after(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, p
     from indicators.store.inuse import unmixed
 
     merged = merge_counts(old, new)
-    merged = merged[merged["area_id"].isin(ortsteile()["area_id"])]
-    return unmixed(demo.read(DEMO_COUNTS_FILE), merged)
+    is_ortsteil = merged["area_id"].isin(ortsteile()["area_id"])
+    in_use, dropped = unmixed(demo.read(DEMO_COUNTS_FILE), merged[is_ortsteil])
+    if not old.empty:
+        in_use = pd.concat([in_use, merged[~is_ortsteil]], ignore_index=True)
+    return in_use, dropped
 
 
 def _origin(key: tuple, new_keys: set, old_keys: set, filename, version: str) -> str:
