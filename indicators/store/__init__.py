@@ -891,7 +891,7 @@ def cross_import_problems(old: pd.DataFrame, new: pd.DataFrame, filename, versio
         ours = [(a, y, p) in new_keys for a, y, p in zip(pairs["area_id"], pairs["year"], pairs["partners"])]
         pairs = pairs[ours]
         dropped = (pairs.groupby(["area_id", "year", "variable"], sort=True)["partners"]
-                   .agg(lambda names: ";".join(sorted(set(names)))).reset_index())
+                   .agg(lambda ids: ";".join(sorted(set(ids)))).reset_index())
     problems += [_problem(filename, note, "warning") for note in mixing_notes(dropped)]
     return problems
 
