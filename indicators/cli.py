@@ -119,6 +119,10 @@ def version_name(text: str) -> str:
                                      "(z. B. 3 oder 0003) oder „demo“ (siehe „python -m indicators versions“)")
 
 
+PARTIAL_MAP_HELP = ("Gebietsgrenzen: eine Datei ohne Fläche für jeden der 30 Ortsteile übernehmen (die fehlenden "
+                    "Ortsteile fehlen dann in der Karte)")
+
+
 def _print_problems(problems) -> None:
     for problem in problems:
         print(terminal_text(problem))
@@ -132,7 +136,7 @@ def cmd_validate(args) -> int:
     if not path.is_file():
         print(f"Datei nicht gefunden: {path}", file=sys.stderr)
         return EXIT_INVALID
-    problems = validate_file(path, path.name)
+    problems = validate_file(path, path.name, partial_map=args.partial_map)
     _print_problems(problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -152,7 +156,7 @@ def cmd_import(args) -> int:
         return EXIT_INVALID
     meta = {k: v for k, v in {"title": args.title, "publisher": args.publisher,
                               "reference_date": args.reference_date, "licence": args.licence}.items() if v}
-    result = import_file(path, path.name, meta or None)
+    result = import_file(path, path.name, meta or None, partial_map=args.partial_map)
     _print_problems(result.problems)
     print(terminal_text(result.message))
     return EXIT_OK if result.ok else EXIT_INVALID
@@ -226,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_index)
     p = sub.add_parser("validate", help="Zähltabelle oder Grenzdatei prüfen (Exit 0 gültig, 2 ungültig)")
     p.add_argument("file")
+    p.add_argument("--partial-map", action="store_true", help=PARTIAL_MAP_HELP)
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("import", help="Datei prüfen und in den Datenspeicher übernehmen")
     p.add_argument("file")
@@ -233,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publisher", help="Herausgeber")
     p.add_argument("--reference-date", type=reference_date, help="Stichtag (JJJJ-MM-TT)")
     p.add_argument("--licence", help="Lizenz")
+    p.add_argument("--partial-map", action="store_true", help=PARTIAL_MAP_HELP)
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("areas", help="Gebiete mit IDs, Namen und Ebenen auflisten")
     p.set_defaults(func=cmd_areas)

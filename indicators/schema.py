@@ -18,6 +18,7 @@ FLAG_MISSING = "missing"            # not delivered ('.', '-', '–', 'x', empty
 FLAG_ESTIMATED = "estimated"
 FLAG_INCOMPLETE = "incomplete"      # an aggregate with a missing or suppressed component
 FLAG_NO_DENOMINATOR = "zero_denominator"
+FLAG_NOT_MIXED = "not_mixed"          # a demo count dropped: its partner in a ratio is imported (store/inuse.py)
 
 # the indicator table: one row per area, year and indicator
 INDICATOR_COLUMNS = [

@@ -6,6 +6,7 @@ from indicators import store
 from indicators.areas import area_names
 from indicators.figures import locator_map_figure
 from indicators.load import loaders
+from indicators.load.boundaries import partial_map_problem
 from indicators.paths import store_dir
 from indicators.store import audit, importflow
 from indicators.store.importflow import md_escape
@@ -67,6 +68,8 @@ TEXT = {
     "no_problems": {"de": "Keine Fehler und keine Hinweise.", "en": "No errors and no warnings."},
     "boundary_report": {"de": "Gebietsgrenzen", "en": "Boundaries"},
     "map_preview": {"de": "Vorschau der gelesenen Flächen", "en": "Preview of the shapes read"},
+    "partial_map": {"de": "Unvollständige Karte übernehmen (die Ortsteile ohne Fläche fehlen dann in der Karte)",
+                    "en": "Accept a partial map (the districts without a shape are then left out of the map)"},
     "counts_preview": {"de": "Die ersten gelesenen Werte:", "en": "The first values read:"},
     "source": {"de": "Quelle der Daten", "en": "Source of the data"},
     "title": {"de": "Titel *", "en": "Title *"},
@@ -301,15 +304,20 @@ def _special_flow(content: bytes, name: str, kind: str, lang: str) -> None:
 def _boundary_flow(content: bytes, name: str, lang: str) -> None:
     """Boundaries: what the loader found and did, a map of the shapes, the report, import."""
     result, problems = data.boundary_preview(content, name)
-    if result is not None and result.report is not None and result.report.n_features:
+    report = result.report if result is not None else None
+    partial = False
+    if report is not None and report.n_features:
         st.subheader(TEXT["boundary_report"][lang])
-        st.markdown("\n".join(f"- {md_escape(line)}" for line in result.report.lines()))
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in report.lines()))
         if len(result.gdf):
             st.caption(TEXT["map_preview"][lang])
             chart(locator_map_figure(result.gdf, ""), key="imp_map")
-    errors = _report(problems, lang)
-    _import_form(errors, lambda meta, user: store.import_boundaries_file(content, name, meta, user=user), lang,
-                 name, content)
+        if report.missing_areas and report.matched:  # a file that would replace the map with a part of it
+            partial = st.checkbox(TEXT["partial_map"][lang], key=f"{OPTION_PREFIX}partial_map")
+    coverage = partial_map_problem(report, name, partial)
+    errors = _report(problems + ([coverage] if coverage is not None else []), lang)
+    _import_form(errors, lambda meta, user: store.import_boundaries_file(content, name, meta, partial_map=partial,
+                                                                         user=user), lang, name, content)
 
 
 def _ask_restore() -> None:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators import views
 from indicators.areas import area_names, focus_ids
-from indicators.views import classify, text
+from indicators.views import classify, mapstyle, text
 from ui import data, url
 from ui.components import chart, demo_banner, export_menu, indicator_downloads, source_caption, view
 from ui.i18n import t
@@ -79,6 +79,9 @@ demo_banner(shown, v.lang)
 geo = data.geometry(level)
 geo_kind = geo["kind"].iloc[0] if len(geo) else "schematic"
 st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_official", v.lang))
+partial = mapstyle.partial_map_note(data.geometry("ortsteil")["area_id"], v.lang)  # a confirmed partial import
+if partial:
+    st.info(partial, icon="ℹ️")
 
 focus = focus_ids() if level == "ortsteil" else ()
 fig = data.map_figure(v.indicator, v.year, level=level, method=method, k=k, fixed=fixed, focus=focus,

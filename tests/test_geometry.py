@@ -266,7 +266,7 @@ def test_unmatched_name_is_an_error_with_candidates(official, tmp_path):
     assert errors[0].message.startswith("„Hame“ ist kein Bochumer Ortsteil. Meinten Sie: Hamme")
     assert result.report.unmatched["Hame"][0] == "Hamme"
     assert result.report.missing_areas == ["Hamme"]
-    assert "Ohne Fläche (bleiben in der Karte leer): Hamme." in _messages(result, "warning")[0]
+    assert "Ohne Fläche: Hamme." in result.report.lines()
 
 
 def test_several_features_of_one_ortsteil_are_dissolved(official, tmp_path, schematic):

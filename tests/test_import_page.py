@@ -100,7 +100,9 @@ def test_misspelled_ortsteil_assigned_imported_shown_on_the_map_and_restored():
     box.set_value("kruppwerke").run()
     assert not at.exception, at.exception
     assert not any("Fehler" in e.value for e in at.error)
-    assert any(s.value == "Keine Fehler und keine Hinweise." for s in at.success)
+    # the notes: demo Arbeitslose, Einwohner and SV-Beschäftigte stay empty beside the real counts (store/inuse.py)
+    assert [w.value for w in at.warning if "Hinweis" in w.value] == [
+        "3 Hinweis(e) – sie verhindern den Import nicht."]
     assert not at.button(key="imp_submit").disabled
 
     submit(at)
@@ -289,3 +291,23 @@ def test_a_boundary_file_with_a_script_as_name_is_refused_and_shown_escaped(tmp_
     assert any("Flächen ohne Ortsteil\\: &lt;img src\\=x" in t for t in rendered), rendered
     assert at.button(key="imp_submit").disabled
     assert store.store_fingerprint() == before
+
+
+def test_a_partial_boundary_file_needs_the_checkbox_and_the_map_names_the_missing(tmp_path):
+    two = json.loads(SCHEMATIC_GEOMETRY_FILE.read_text(encoding="utf-8"))
+    two["features"] = two["features"][:2]
+    at = upload(open_page(), "zwei.geojson", json.dumps(two).encode("utf-8"))
+    assert not at.exception, at.exception
+    assert any("2 von 30 Ortsteilen haben eine Fläche\\." in m.value
+               and "Mit Fläche\\: Grumme, Gleisdreieck\\." in m.value for m in at.markdown)
+    assert any(m.startswith("Die Datei enthält Flächen für 2 von 30 Ortsteilen; es fehlen: Altenbochum") for m in
+               report(at))
+    assert at.button(key="imp_submit").disabled
+    at.checkbox(key="imp_opt_partial_map").check().run()
+    assert not at.button(key="imp_submit").disabled
+    assert any(m.startswith("Unvollständige Karte bestätigt: 2 von 30 Ortsteilen") for m in report(at))
+    submit(at, "Zwei Ortsteile")
+    assert not at.exception, at.exception
+    assert load_geometry()["area_id"].tolist() == ["grumme", "gleisdreieck"]
+    at.switch_page("pages/karte.py").run()
+    assert any(i.value.startswith("Unvollständige Karte: für 28 Ortsteile liegen keine Grenzen vor") for i in at.info)

@@ -79,8 +79,9 @@ def test_empty_store_shows_demo_only(data_dir):
 def test_first_import_creates_version_0001(first, data_dir):
     assert first.version == "0001"
     assert first.n_values == 3
+    # the six notes name the demo values left empty beside the imported ones (store/inuse.py)
     assert first.message == ("„bochum_2022.csv“ importiert: 3 Werte (3 Variablen, 2 Gebiete, 2022–2023) "
-                             "als Version 0001.")
+                             "als Version 0001. 6 Hinweise, siehe Liste.")
     assert (data_dir / "CURRENT").read_text() == "0001\nlatest 0001\n"
     assert sorted(p.name for p in (data_dir / "versions" / "0001").iterdir()) == [
         "counts.parquet", "manifest.json", "sources.json"]
@@ -221,7 +222,9 @@ def test_validate_file_reports_without_touching_the_store(tmp_path, data_dir):
     problems = store.validate_file(_write(tmp_path, "fehler.csv", BAD_CSV), "fehler.csv")
     assert all(p.file == "fehler.csv" for p in problems)
     assert any(p.severity == "error" and p.row == 2 for p in problems)
-    assert store.validate_file(_write(tmp_path, "ok.csv", FIRST_CSV), "ok.csv") == []
+    notes = store.validate_file(_write(tmp_path, "ok.csv", FIRST_CSV), "ok.csv")
+    assert [p.severity for p in notes] == ["warning"] * 6  # demo values left empty, as the import reports
+    assert notes[0].message.startswith("Für Hamme 2022 fehlt „Arbeitslose ohne abgeschlossene Berufsausbildung“")
     assert not data_dir.exists()
 
 
@@ -395,9 +398,22 @@ def test_ba_delivery_is_read_by_the_ba_reader(data_dir):
     assert [(p.severity, p.message) for p in result.problems] == [(
         "warning", "ba_2023.csv, Zeile 5: Summenzeile SUMSUMSUM (Bochum), 'langzeitarbeitslose', 2023: Teile "
                    "ergeben 300, Summenzeile 310 (Differenz 10). 1 Zelle(n) mit * (je 1 bis 9) verdecken 1 bis 9: "
-                   "Differenz nicht vollständig erklärbar.")]
+                   "Differenz nicht vollständig erklärbar."), (
+        "warning", "Für Hamme 2023, Querenburg 2023 fehlt „Arbeitslose ohne abgeschlossene Berufsausbildung“ aus "
+                   "echten Daten (importiert ist nur „Arbeitslose“); der Wert bleibt leer, statt echte und Demodaten "
+                   "zu mischen. Leer bleiben: Arbeitslose ohne Berufsausbildung. Bitte auch „Arbeitslose ohne "
+                   "abgeschlossene Berufsausbildung“ importieren, um die Werte zu sehen."), (
+        "warning", "Für Hamme 2023, Querenburg 2023 fehlt „Arbeitslose unter 25 Jahren“ aus echten Daten (importiert "
+                   "ist nur „Arbeitslose“); der Wert bleibt leer, statt echte und Demodaten zu mischen. Leer bleiben: "
+                   "Jugendarbeitslosenanteil. Bitte auch „Arbeitslose unter 25 Jahren“ importieren, um die Werte zu "
+                   "sehen."), (
+        "warning", "Für Hamme 2023, Querenburg 2023 fehlt „Einwohner von 15 bis unter 65 Jahren“ aus echten Daten "
+                   "(importiert ist nur „Arbeitslose“, „Langzeitarbeitslose“); der Wert bleibt leer, statt echte und "
+                   "Demodaten zu mischen. Leer bleiben: Arbeitslosenanteil, Langzeitarbeitslosenanteil, "
+                   "Beschäftigungsquote. Bitte auch „Einwohner von 15 bis unter 65 Jahren“ importieren, um die Werte "
+                   "zu sehen.")]
     assert result.message == ("„ba_2023.csv“ importiert: 4 Werte (2 Variablen, 2 Gebiete, 2023) als Version 0001. "
-                              "1 Hinweis, siehe Liste.")
+                              "4 Hinweise, siehe Liste.")
 
 
 def test_source_id_of_a_bundled_source_is_not_taken_over(data_dir):
@@ -416,9 +432,9 @@ def test_a_part_larger_than_its_whole_across_two_imports_is_refused(data_dir):
     result = store.import_file(second.encode("utf-8"), "lzalo.csv")
     assert not result.ok
     assert result.message == (
-        "„lzalo.csv“ wurde nicht importiert. Langzeitarbeitslose (500) wären mehr als Arbeitslose (100) in "
-        "Hamme 2022, zusammen mit den bereits importierten Daten (Version 0001). Ein Teil kann nicht größer "
-        "sein als das Ganze: bitte beide Dateien prüfen. Der Datenbestand ist unverändert.")
+        "„lzalo.csv“ wurde nicht importiert. Nach dem Import wären in Hamme 2022 Langzeitarbeitslose (500, aus "
+        "„lzalo.csv“) mehr als Arbeitslose (100, aus Version 0001). Ein Teil kann nicht größer sein als das "
+        "Ganze: bitte beide Werte prüfen. Der Datenbestand ist unverändert.")
     assert store.store_fingerprint() == before
     # a consistent second file lands
     assert store.import_file(second.replace("500", "40").encode("utf-8"), "lzalo.csv").ok

@@ -28,9 +28,15 @@ def view():
 
 
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:
-    """A clear banner while any value on the page is illustrative."""
+    """A clear banner while any value on the page is illustrative, and the note on values left empty
+    rather than mix real and demo counts (store/inuse.py)."""
+    from indicators.views import not_mixed_note
+
     if is_illustrative(frame):
         st.warning(t("demo_banner", lang), icon="⚠️")
+    note = not_mixed_note(frame, lang)
+    if note:
+        st.info(note, icon="ℹ️")
 
 
 def source_text(source_id: str, lang: str, frame: pd.DataFrame | None = None) -> str:

@@ -410,11 +410,16 @@ def export_preview(content: bytes, name: str, kind: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def upload_problems(content: bytes, name: str, **options) -> list:
-    """store.validate_file for an upload and the form's options (cached)."""
+def _upload_problems(content: bytes, name: str, version: str, **options) -> list:
     from indicators import store
 
     return store.validate_file(content, name, **options)
+
+
+def upload_problems(content: bytes, name: str, **options) -> list:
+    """store.validate_file for an upload and the form's options (cached per data version: the check
+    against the data in use, e.g. demo values left empty, changes with every import)."""
+    return _upload_problems(content, name, data_version(), **options)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

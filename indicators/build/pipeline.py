@@ -17,7 +17,8 @@ from indicators.build.aggregate import aggregate_all_levels
 from indicators.catalog import load_catalog
 from indicators.geometry import load_geometry
 from indicators.paths import DEMO_COUNTS_FILE
-from indicators.schema import COUNT_COLUMNS, COUNT_KEY
+from indicators.schema import COUNT_KEY
+from indicators.store.inuse import unmixed
 
 KEY = COUNT_KEY
 
@@ -35,11 +36,12 @@ def load_imported_counts() -> pd.DataFrame:
 
 
 def overlay(base: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
-    """Imported values replace base values with the same area, year and variable."""
-    if imported.empty:
-        return base
-    keep = ~base.set_index(KEY).index.isin(imported.set_index(KEY).index)
-    return pd.concat([base[keep], imported[COUNT_COLUMNS]], ignore_index=True)
+    """Imported values replace base values with the same area, year and variable.
+
+    A demo value whose partner in a ratio is imported for the same area and year is dropped
+    (store.inuse.unmixed), so no indicator mixes real and demo counts.
+    """
+    return unmixed(base, imported)[0]
 
 
 def ortsteil_counts() -> pd.DataFrame:

@@ -43,7 +43,13 @@ PRECISION_GRID_DEG = 1e-6            # ~0.1 m
 # ETRS89/UTM 32N eastings and northings that cover Germany west of 12° E (metres)
 UTM32_X_RANGE = (250_000.0, 950_000.0)
 UTM32_Y_RANGE = (5_200_000.0, 6_150_000.0)
-BOCHUM_BBOX = (6.9, 51.3, 7.6, 51.7)  # generous lon/lat box: shapes outside mean a wrong CRS
+# Bochum's extent in lon/lat (city limits, rounded outwards: Wattenscheid to Langendreer, Stiepel to Gerthe)
+BOCHUM_EXTENT = (7.09, 51.39, 7.36, 51.54)
+# every shape must lie within this margin around the extent: generous for a neighbouring border drawn
+# along, tight enough that a wrong CRS or a file of another city is refused instead of replacing the map
+BOCHUM_MARGIN_M = 20_000.0
+METRES_PER_DEGREE_LAT = 111_320.0
+N_ORTSTEILE = 30
 
 
 # ============================================================================================
@@ -65,6 +71,7 @@ class BoundaryReport:
     crs_assumed: bool = False
     name_field: str = ""
     matched: int = 0
+    matched_areas: list[str] = field(default_factory=list)      # Ortsteile with a shape, by name
     missing_areas: list[str] = field(default_factory=list)      # Ortsteile without a shape
     unmatched: dict[str, list[str]] = field(default_factory=dict)  # shape name -> candidates
     merged: dict[str, int] = field(default_factory=dict)        # Ortsteil -> features merged
@@ -78,7 +85,9 @@ class BoundaryReport:
         out = [f"{self.n_features} Flächen gelesen aus {self.file} "
                f"(Koordinatensystem {self.source_crs or 'unbekannt'}"
                f"{', angenommen' if self.crs_assumed else ''}), Namensfeld „{self.name_field}“."]
-        out.append(f"{self.matched} von 30 Ortsteilen haben eine Fläche.")
+        out.append(f"{self.matched} von {N_ORTSTEILE} Ortsteilen haben eine Fläche.")
+        if self.missing_areas and self.matched_areas:
+            out.append("Mit Fläche: " + ", ".join(self.matched_areas) + ".")
         if self.missing_areas:
             out.append("Ohne Fläche: " + ", ".join(self.missing_areas) + ".")
         if self.unmatched:
@@ -310,6 +319,9 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, filename: str, report: BoundaryReport, prob
     """Reproject to EPSG:4326; a missing CRS is assumed from the numbers or reported."""
     report.n_features = len(gdf)
     bounds = tuple(gdf.total_bounds)
+    if not all(math.isfinite(b) for b in bounds):
+        raise BoundaryError(f"{filename}: die Datei enthält ungültige Koordinaten (unendlich oder keine Zahl). "
+                            "Bitte die Geometrien in einem GIS prüfen und neu exportieren.")
     crs = gdf.crs
     if crs is not None and crs.to_epsg() == 4326 and not _looks_like_lonlat(bounds) and _looks_like_utm32(bounds):
         crs = None  # GeoJSON without a "crs" member is read as WGS84, but these are metres
@@ -328,15 +340,75 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, filename: str, report: BoundaryReport, prob
         report.crs_assumed = True
         gdf = gdf.set_crs(crs, allow_override=True)
     report.source_crs = _crs_label(gdf.crs)
+    _refuse_outside_crs(bounds, gdf.crs, filename, report.source_crs)
     gdf = gdf.to_crs(CRS_WGS84)
-    minx, miny, maxx, maxy = gdf.total_bounds
-    bx0, by0, bx1, by1 = BOCHUM_BBOX
-    if not (minx < bx1 and maxx > bx0 and miny < by1 and maxy > by0):
-        problems.append(Problem(filename, None, None,
-                                f"Die Flächen liegen nicht bei Bochum (um {(minx + maxx) / 2:.2f}° O, "
-                                f"{(miny + maxy) / 2:.2f}° N). Stimmt das Koordinatensystem der Datei?",
-                                SEVERITY_WARNING))
+    _refuse_outside_bochum(tuple(gdf.total_bounds), filename, report.source_crs)
     return gdf
+
+
+def crs_valid_bounds(crs) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) a coordinate of ``crs`` can have: ±180/±90 for degrees, else the CRS's area of
+    use (pyproj) in its own units; a projected CRS without an area of use gets the whole world projected.
+
+    >>> crs_valid_bounds(CRS_WGS84)
+    (-180.0, -90.0, 180.0, 90.0)
+    """
+    from pyproj import CRS, Transformer
+
+    crs = CRS.from_user_input(crs)
+    if crs.is_geographic:
+        return (-180.0, -90.0, 180.0, 90.0)
+    area = crs.area_of_use
+    west, south, east, north = area.bounds if area is not None else (-180.0, -90.0, 180.0, 90.0)
+    to_crs = Transformer.from_crs(CRS_WGS84, crs, always_xy=True)
+    return tuple(float(v) for v in to_crs.transform_bounds(west, south, east, north, densify_pts=21))
+
+
+def _refuse_outside_crs(bounds, crs, filename: str, label: str) -> None:
+    """Coordinates outside what the declared CRS can hold (e.g. ±1e300, or 200° of longitude) are refused."""
+    minx, miny, maxx, maxy = crs_valid_bounds(crs)
+    # a projected CRS's area of use is where it is accurate, not a hard edge: allow its own size again around it
+    pad_x, pad_y = (0.0, 0.0) if crs.is_geographic else (maxx - minx, maxy - miny)
+    if not (minx - pad_x <= bounds[0] and bounds[2] <= maxx + pad_x
+            and miny - pad_y <= bounds[1] and bounds[3] <= maxy + pad_y):
+        raise BoundaryError(
+            f"{filename}: Koordinaten außerhalb des gültigen Bereichs des Koordinatensystems {label} (gefunden "
+            f"x {_coord(bounds[0])} bis {_coord(bounds[2])}, y {_coord(bounds[1])} bis {_coord(bounds[3])}; "
+            f"gültig etwa x {_coord(minx)} bis {_coord(maxx)}, y {_coord(miny)} bis {_coord(maxy)}). Bitte das "
+            "Koordinatensystem und die Geometrien in einem GIS prüfen und neu exportieren.")
+
+
+def bochum_box() -> tuple[float, float, float, float]:
+    """Bochum's extent grown by BOCHUM_MARGIN_M on every side, in lon/lat.
+
+    >>> tuple(round(v, 2) for v in bochum_box())
+    (6.8, 51.21, 7.65, 51.72)
+    """
+    west, south, east, north = BOCHUM_EXTENT
+    dlat = BOCHUM_MARGIN_M / METRES_PER_DEGREE_LAT
+    dlon = dlat / math.cos(math.radians(north))  # a degree of longitude is shortest at the northern edge
+    return (west - dlon, south - dlat, east + dlon, north + dlat)
+
+
+def _refuse_outside_bochum(bounds, filename: str, label: str) -> None:
+    """Every shape lies within 20 km of Bochum, or the file is refused (a wrong CRS or another city's map)."""
+    minx, miny, maxx, maxy = bounds
+    bx0, by0, bx1, by1 = bochum_box()
+    if not (bx0 <= minx and maxx <= bx1 and by0 <= miny and maxy <= by1):
+        km = fmt_number(BOCHUM_MARGIN_M / 1000)
+        raise BoundaryError(
+            f"{filename}: die Flächen reichen über die Umgebung Bochums hinaus (gefunden "
+            f"{_coord(minx)}° bis {_coord(maxx)}° O, {_coord(miny)}° bis {_coord(maxy)}° N im Koordinatensystem "
+            f"{label}; erlaubt sind {km} km um das Stadtgebiet, {fmt_number(bx0, 2)}° bis {fmt_number(bx1, 2)}° O, "
+            f"{fmt_number(by0, 2)}° bis {fmt_number(by1, 2)}° N). Stimmt das Koordinatensystem der Datei? Enthält "
+            "sie nur Bochumer Ortsteile?")
+
+
+def _coord(value: float) -> str:
+    """A coordinate for a message: German decimals, huge numbers in scientific notation (1e300 has 301 digits)."""
+    if abs(value) >= 1e9:
+        return f"{value:.3g}".replace(".", ",")
+    return fmt_number(value, 2)
 
 
 # --- geometries ------------------------------------------------------------------------------
@@ -494,12 +566,30 @@ def _finish_geometries(gdf: gpd.GeoDataFrame, report: BoundaryReport) -> gpd.Geo
 
 
 def _report_coverage(gdf: gpd.GeoDataFrame, filename: str, report: BoundaryReport, problems: list) -> None:
-    """Record the Ortsteile without a shape (a warning: those areas stay empty on the map)."""
+    """Record which Ortsteile have a shape and which do not (partial_map_problem decides what that means)."""
     ots = ortsteile()
     have = set(gdf["area_id"])
     report.matched = len(have)
+    report.matched_areas = [n for a, n in zip(ots["area_id"], ots["name"]) if a in have]
     report.missing_areas = [n for a, n in zip(ots["area_id"], ots["name"]) if a not in have]
-    if report.missing_areas and len(gdf):
-        problems.append(Problem(filename, None, None, "Ohne Fläche (bleiben in der Karte leer): "
-                                f"{', '.join(report.missing_areas)}. Bitte prüfen, ob die Datei alle 30 "
-                                "Ortsteile enthält.", SEVERITY_WARNING))
+
+
+def partial_map_problem(report: BoundaryReport | None, filename: str, confirmed: bool) -> Problem | None:
+    """A file without a shape for every Ortsteil: an error unless the user confirmed a partial map, then a note.
+
+    A confirmed partial map leaves the missing Ortsteile out of every map (no schematic hexagon
+    among real borders); the Karte page says which ones are missing.
+    """
+    if report is None or not report.missing_areas or not report.matched:
+        return None
+    missing = ", ".join(report.missing_areas)
+    if confirmed:
+        return Problem(filename, None, None, f"Unvollständige Karte bestätigt: {report.matched} von {N_ORTSTEILE} "
+                       f"Ortsteilen haben eine Fläche. Ohne Fläche (fehlen in der Karte): {missing}.",
+                       SEVERITY_WARNING)
+    return Problem(filename, None, None,
+                   f"Die Datei enthält Flächen für {report.matched} von {N_ORTSTEILE} Ortsteilen; es fehlen: "
+                   f"{missing}. Sie würde die ganze Karte ersetzen. Bitte eine Datei mit allen {N_ORTSTEILE} "
+                   "Ortsteilen hochladen oder die unvollständige Karte ausdrücklich bestätigen (Importseite: "
+                   "„Unvollständige Karte übernehmen“; Befehl: import --partial-map). Die fehlenden Ortsteile "
+                   "fehlen dann in der Karte.", SEVERITY_ERROR)

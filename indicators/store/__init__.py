@@ -579,8 +579,11 @@ def _prepare_counts(source, filename, column_map=None, area_overrides=None, vari
         return _Prepared("counts", [_read_error(filename, exc)])
 
 
-def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
-    """Read and check a boundary file (GeoJSON, GeoPackage, zipped Shapefile)."""
+def _prepare_boundaries(source, filename, name_field=None, partial_map: bool = False) -> _Prepared:
+    """Read and check a boundary file (GeoJSON, GeoPackage, zipped Shapefile).
+
+    A file without a shape for every Ortsteil is refused unless ``partial_map`` confirms it.
+    """
     name = _display_name(filename)
     problems = _source_problems(source, filename, MAX_BOUNDARY_BYTES, "Gebietsgrenzen") \
         or _content_problems(source, filename)
@@ -589,9 +592,13 @@ def _prepare_boundaries(source, filename, name_field=None) -> _Prepared:
     try:
         from indicators.geometry import geojson_text
         from indicators.load import readers
+        from indicators.load.boundaries import partial_map_problem
 
         result = read_untrusted(readers.read_boundaries, source, name, name_field=name_field)
         prepared = _Prepared("boundaries", list(result.problems), info=result.report, fmt="boundaries")
+        coverage = partial_map_problem(result.report, name, partial_map)
+        if coverage is not None:
+            prepared.problems.append(coverage)
         if prepared.errors:
             return prepared
         if result.gdf is None or len(result.gdf) == 0:
@@ -690,10 +697,10 @@ def _prepare_any(source, filename, options: dict) -> _Prepared:
     if first:
         return _Prepared("counts", first)
     if ext in (".geojson", ".gpkg"):
-        return _prepare_boundaries(source, filename, options.get("name_field"))
+        return _prepare_boundaries(source, filename, options.get("name_field"), options.get("partial_map", False))
     if ext == ".json":
         if _looks_like_geojson(source):
-            return _prepare_boundaries(source, filename, options.get("name_field"))
+            return _prepare_boundaries(source, filename, options.get("name_field"), options.get("partial_map", False))
         return _Prepared("boundaries", [_problem(filename, f"„{name}“ ist keine GeoJSON-Datei. JSON wird nur für "
                                                            "Gebietsgrenzen (GeoJSON) angenommen; Zähltabellen "
                                                            "bitte als CSV oder XLSX hochladen.")])
@@ -709,7 +716,7 @@ def _prepare_any(source, filename, options: dict) -> _Prepared:
             return _Prepared("boundaries", [_problem(filename, f"Das ZIP-Archiv „{name}“ enthält kein Shapefile "
                                                                "(.shp). ZIP wird nur für Shapefiles angenommen; "
                                                                "Tabellen bitte ungepackt hochladen.")])
-        return _prepare_boundaries(source, filename, options.get("name_field"))
+        return _prepare_boundaries(source, filename, options.get("name_field"), options.get("partial_map", False))
     if ext not in TABLE_EXTENSIONS:
         return _unsupported(filename, "counts")
     table_options = {k: options.get(k) for k in ("column_map", "area_overrides", "variable", "layout")}
@@ -820,25 +827,73 @@ def _write_version(tmp: Path, store: Path, state: _State, version: str, prepared
     return manifest
 
 
+def _in_use_after(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(counts to check, dropped demo values) after ``new`` joins the earlier imports.
+
+    Ortsteile: exactly what the pages will show (build.pipeline): imports over the bundled demo
+    counts, demo partners of imported values dropped (store/inuse.py). Other areas (Kreis tables
+    from GENESIS) have no demo counts: the imports alone, and only when there were earlier ones
+    (a file on its own was checked when it was read).
+    """
+    from indicators.areas import ortsteile
+    from indicators.load import demo
+    from indicators.paths import DEMO_COUNTS_FILE
+    from indicators.store.inuse import unmixed
+
+    merged = merge_counts(old, new)
+    is_ortsteil = merged["area_id"].isin(ortsteile()["area_id"])
+    in_use, dropped = unmixed(demo.read(DEMO_COUNTS_FILE), merged[is_ortsteil])
+    if not old.empty:
+        in_use = pd.concat([in_use, merged[~is_ortsteil]], ignore_index=True)
+    return in_use, dropped
+
+
+def _origin(key: tuple, new_keys: set, old_keys: set, filename, version: str) -> str:
+    """Where one value in use comes from, for a message: this file, an earlier version or the demo data."""
+    if key in new_keys:
+        return f"aus „{_display_name(filename)}“"
+    if key in old_keys:
+        return f"aus Version {version}"
+    return "aus den Demodaten"
+
+
 def cross_import_problems(old: pd.DataFrame, new: pd.DataFrame, filename, version: str) -> list:
-    """Parts larger than wholes that only appear once the new values join the earlier imports."""
+    """Refusals and notes for ``new`` against the data in use after the import, whatever their origin.
+
+    Errors: a part larger than its whole anywhere the new values take part (earlier imports, this
+    file and the demo values left, exactly as the pages would use them). Warnings: demo values
+    dropped because their partner in a ratio is now imported (the indicator stays empty there).
+    """
     from indicators.areas import area_names
     from indicators.catalog import load_catalog
     from indicators.load.validation import parts_exceeding_wholes
+    from indicators.store.inuse import mixing_notes
 
-    if old.empty:
-        return []  # the file itself was checked already
-    bad = parts_exceeding_wholes(merge_counts(old, new))
+    in_use, dropped = _in_use_after(old, new)
+    bad = parts_exceeding_wholes(in_use)
     new_keys = set(zip(new["area_id"], new["year"], new["variable"]))
-    touched = [(a, y, p) in new_keys or (a, y, w) in new_keys
-               for a, y, p, w in zip(bad["area_id"], bad["year"], bad["part"], bad["whole"])]
+    old_keys = set(zip(old["area_id"], old["year"], old["variable"]))
     titles = {v.id: v.title["de"] for v in load_catalog().variables.values()}
     names = area_names()
-    return [_problem(filename, f"{titles[r.part]} ({fmt_number(r.part_value)}) wären mehr als "
-                               f"{titles[r.whole]} ({fmt_number(r.whole_value)}) in {names.get(r.area_id, r.area_id)} "
-                               f"{int(r.year)}, zusammen mit den bereits importierten Daten (Version {version}). "
-                               "Ein Teil kann nicht größer sein als das Ganze: bitte beide Dateien prüfen.")
-            for r, hit in zip(bad.itertuples(), touched) if hit]
+    problems = []
+    for r in bad.itertuples():
+        part_key, whole_key = (r.area_id, r.year, r.part), (r.area_id, r.year, r.whole)
+        if part_key not in new_keys and whole_key not in new_keys:
+            continue  # not this file's doing
+        problems.append(_problem(
+            filename, f"Nach dem Import wären in {names.get(r.area_id, r.area_id)} {int(r.year)} "
+                      f"{titles[r.part]} ({fmt_number(r.part_value)}, "
+                      f"{_origin(part_key, new_keys, old_keys, filename, version)}) mehr als {titles[r.whole]} "
+                      f"({fmt_number(r.whole_value)}, {_origin(whole_key, new_keys, old_keys, filename, version)}). "
+                      "Ein Teil kann nicht größer sein als das Ganze: bitte beide Werte prüfen."))
+    if len(dropped):  # only the values this file pairs with: earlier imports were reported then
+        pairs = dropped.assign(partners=dropped["partners"].str.split(";")).explode("partners")
+        ours = [(a, y, p) in new_keys for a, y, p in zip(pairs["area_id"], pairs["year"], pairs["partners"])]
+        pairs = pairs[ours]
+        dropped = (pairs.groupby(["area_id", "year", "variable"], sort=True)["partners"]
+                   .agg(lambda ids: ";".join(sorted(set(ids)))).reset_index())
+    problems += [_problem(filename, note, "warning") for note in mixing_notes(dropped)]
+    return problems
 
 
 def _commit(store: Path, prepared: _Prepared, meta: dict | None, filename) -> str:
@@ -847,10 +902,12 @@ def _commit(store: Path, prepared: _Prepared, meta: dict | None, filename) -> st
         _hook("locked")
         state = _read_state(store)
         if prepared.kind == "counts":  # checked under the lock: the earlier imports cannot change meanwhile
-            conflicts = cross_import_problems(_read_counts_of(store, state.active), prepared.counts, filename,
-                                              state.active)
+            found = cross_import_problems(_read_counts_of(store, state.active), prepared.counts, filename,
+                                          state.active)
+            conflicts = [p for p in found if p.severity == "error"]
             if conflicts:
                 raise ConflictError(conflicts)
+            prepared.problems.extend(found)  # the notes on values left empty, in the import report
         for path in _leftovers(store, state):
             _remove(path)
         version = _version_name(state.latest + 1)
@@ -940,11 +997,11 @@ def import_counts_file(source, filename, source_meta: dict | None = None, *, col
 
 
 def import_boundaries_file(source, filename, source_meta: dict | None = None, name_field=None, *,
-                           store=None, user: str | None = None) -> ImportResult:
-    """Validate a boundary file and store it as a new version (all or nothing)."""
+                           partial_map: bool = False, store=None, user: str | None = None) -> ImportResult:
+    """Validate a boundary file and store it as a new version (all or nothing; a partial map only if confirmed)."""
     source = _as_source(source)
     try:
-        prepared = _prepare_boundaries(source, filename, name_field)
+        prepared = _prepare_boundaries(source, filename, name_field, partial_map)
     except Exception as exc:  # noqa: BLE001
         prepared = _Prepared("boundaries", [_read_error(filename, exc)])
     return _audited_import(_run_import(source, filename, source_meta, prepared, store), source, filename, store, user)
@@ -960,9 +1017,16 @@ def import_file(source, filename, source_meta: dict | None = None, *, store=None
     return _audited_import(_run_import(source, filename, source_meta, prepared, store), source, filename, store, user)
 
 
-def validate_file(source, filename, **options) -> list:
-    """Every problem an import of this file would report; the store is not touched."""
+def validate_file(source, filename, *, store=None, **options) -> list:
+    """Every problem an import of this file would report, against the active version; the store is not touched."""
     try:
-        return _prepare_any(source, filename, options).problems
+        prepared = _prepare_any(source, filename, options)
+        if prepared.kind == "counts" and prepared.counts is not None and not prepared.errors:
+            with contextlib.suppress(StoreError):  # a damaged store is reported by the import itself
+                store = _store(store)
+                active = _active(store)
+                prepared.problems.extend(cross_import_problems(_read_counts_of(store, active), prepared.counts,
+                                                               filename, active))
+        return prepared.problems
     except Exception as exc:  # noqa: BLE001
         return [_read_error(filename, exc)]

@@ -95,3 +95,28 @@ def deviation_classes(deviations, pooled) -> tuple[list[int], list[float]]:
 def comparison_classes(codes) -> list[int]:
     """Class 0–4 in COMPARISON_ORDER per §2.3 code; −1 for „kein Vergleich möglich“ (grey)."""
     return [COMPARISON_ORDER.index(c) if c in COMPARISON_ORDER else -1 for c in codes]
+
+
+PARTIAL_MAP_NOTE = {
+    "de": "Unvollständige Karte: für {n} Ortsteile liegen keine Grenzen vor, sie fehlen in der Karte ({names}). "
+          "Ihre Werte stehen in den Tabellen.",
+    "en": "Partial map: {n} districts have no boundaries and are left out of the map ({names}). Their values are "
+          "in the tables.",
+}
+
+
+def partial_map_note(area_ids, lang: str) -> str | None:
+    """The note under a map drawn from a confirmed partial boundary file; None when every Ortsteil has a shape.
+
+    >>> from indicators.areas import ortsteile
+    >>> partial_map_note(ortsteile()["area_id"], "de") is None
+    True
+    """
+    from indicators.areas import ortsteile
+
+    ots = ortsteile()
+    have = set(area_ids)
+    missing = [name for a, name in zip(ots["area_id"], ots["name"]) if a not in have]
+    if not missing:
+        return None
+    return PARTIAL_MAP_NOTE[lang].format(n=len(missing), names=", ".join(missing))

@@ -11,6 +11,7 @@ import pandas as pd
 from indicators.areas import CITY_ID, area_names, load_areas, parent_of
 from indicators.catalog import load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_value
+from indicators.schema import FLAG_NOT_MIXED
 from indicators.views.comparison import statistics_file_columns
 from indicators.words import LEVEL_WORDS, pick, source_title  # noqa: F401 - LEVEL_WORDS is read as views.LEVEL_WORDS
 
@@ -26,6 +27,7 @@ FLAG_WORDS = {
     "estimated": {"de": "geschätzt", "en": "estimated"},
     "incomplete": {"de": "unvollständig", "en": "incomplete"},
     "zero_denominator": {"de": "Nenner 0", "en": "zero denominator"},
+    "not_mixed": {"de": "fehlt (echte und Demodaten nicht gemischt)", "en": "missing (real and demo data not mixed)"},
 }
 DISPLAY_HEADERS = {
     "name": {"de": "Gebiet", "en": "Area"},
@@ -89,6 +91,23 @@ def source_ids_of(frame: pd.DataFrame) -> list[str]:
 def is_illustrative(frame: pd.DataFrame) -> bool:
     """True while any row of the frame comes from the demo data."""
     return bool("is_demo" in frame and frame["is_demo"].fillna(False).astype(bool).any())
+
+
+NOT_MIXED_NOTE = {
+    "de": "Einige Werte bleiben leer, weil echte (importierte) und Demodaten in keiner Quote gemischt werden "
+          "(Hinweis „fehlt (echte und Demodaten nicht gemischt)“). Welche Zahlen noch fehlen, nennt der "
+          "Prüfbericht des Imports.",
+    "en": "Some values are left empty because real (imported) and demo data are never mixed within one rate "
+          "(note “missing (real and demo data not mixed)”). The import's validation report names the counts "
+          "still missing.",
+}
+
+
+def not_mixed_note(frame: pd.DataFrame, lang: str) -> str | None:
+    """The one data note while any row of the frame was left empty rather than mix real and demo counts."""
+    if "flag" in frame and frame["flag"].eq(FLAG_NOT_MIXED).any():
+        return NOT_MIXED_NOTE[lang]
+    return None
 
 
 def _sorted_by_area(frame: pd.DataFrame) -> pd.DataFrame:
