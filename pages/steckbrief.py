@@ -116,7 +116,7 @@ cols = st.columns(2)
 for i, indicator_id in enumerate(key_ids):
     with cols[i % 2]:
         chart(data.trend_figure(indicator_id, [area_id], "absolute", v.lang), key=f"steckbrief_trend_{indicator_id}",
-              description=text.trend_sentence(table, indicator_id, area_id, v.year, v.lang))
+              description=data.derived(text.trend_sentence, indicator_id, area_id, v.year, v.lang))
 
 st.subheader(TEXT["published"][v.lang])
 facts = published.for_area(area_id)

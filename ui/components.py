@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 import streamlit as st
 
@@ -77,9 +79,9 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
     A screen reader cannot read plotly's SVG; the expander is a native <details> element reached by
     Tab, and st.table renders a <table> with header cells (st.dataframe draws on a canvas).
     """
-    from ui.alt_text import TEXT, figure_table, figure_title
+    from ui.alt_text import TEXT, figure_title
 
-    table = figure_table(fig, lang)
+    table = _figure_table(fig, lang)
     # untitled charts (sparklines) are named by their series, so the expanders of a page differ
     title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
     sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
@@ -91,6 +93,26 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
                 st.markdown(TEXT["empty"][lang])
         else:
             st.table(table.set_index(table.columns[0]))
+
+
+# The figures come from ui/data's caches and are shared, unchanged, by every session: their data tables
+# are kept beside them (and go when they go) instead of being read out of the traces on every rerun.
+# (plotly figures are not hashable, so the key is the object's id, dropped when the object goes).
+_FIGURE_TABLES: dict[int, dict[str, pd.DataFrame]] = {}
+
+
+def _figure_table(fig, lang: str) -> pd.DataFrame:
+    """ui.alt_text.figure_table of a figure, once per figure object and language (do not modify)."""
+    from ui.alt_text import figure_table
+
+    key = id(fig)
+    if key not in _FIGURE_TABLES:
+        _FIGURE_TABLES[key] = {}
+        weakref.finalize(fig, _FIGURE_TABLES.pop, key, None)
+    tables = _FIGURE_TABLES[key]
+    if lang not in tables:
+        tables[lang] = figure_table(fig, lang)
+    return tables[lang]
 
 
 def table_downloads(frame, basename: str, lang: str, metadata: pd.DataFrame | None = None,
