@@ -5,6 +5,7 @@ from __future__ import annotations
 import weakref
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.export import tables
@@ -67,10 +68,29 @@ def chart(fig, key: str, description: str | list[str] | None = None, alternative
     text alternative (WCAG 1.1.1): generated sentences (``description``) and the chart's data as a table."""
     from indicators.figures import PLOTLY_CONFIG
 
-    event = st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    event = st.plotly_chart(final_figure(fig), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
     if alternative:  # False only where the page gives one shared alternative for several small charts
         chart_alternative(fig, description, st.session_state.get("lang", "de"))
     return event
+
+
+class _FinalFigure(go.Figure):
+    """A figure that is complete when it reaches chart(). st.plotly_chart turns it into a dict on every rerun
+    (a deep copy of every trace), and the figures from ui/data's caches are shared, unchanged, by every
+    session: so the dict is made once per figure."""
+
+    def to_dict(self):
+        made = self.__dict__.get("_final_dict")  # __dict__ directly: plotly's __setattr__ checks property names
+        if made is None:
+            made = self.__dict__["_final_dict"] = super().to_dict()
+        return made
+
+
+def final_figure(fig):
+    """Mark a finished figure (in place, no copy) so that its dict is made once; it must not change afterwards."""
+    if type(fig) is go.Figure:
+        fig.__class__ = _FinalFigure
+    return fig
 
 
 def chart_alternative(fig, description: str | list[str] | None, lang: str) -> None:
