@@ -61,7 +61,8 @@ st.caption(ind.definition.get(v.lang, "") + " " + ind.caveats.get(v.lang, ""))
 
 wide = frame.pivot_table(index="name", columns="year", values="value").round(ind.decimals + 1)
 st.dataframe(wide, width="stretch")
-table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang, metadata_for(shown, [v.indicator], v.lang),
+table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang,
+                lambda: metadata_for(shown, [v.indicator], v.lang),
                 key="trend_dl")
 st.subheader(STATS_TEXT["heading"])
 starts = trendstats.start_years(table, v.indicator)
@@ -73,7 +74,7 @@ latest = int(stats["year"].iloc[0])
 stats_table = trendstats.trend_table(stats, ind)
 st.dataframe(stats_table, hide_index=True, width="stretch")
 table_downloads(stats_table, f"veraenderung_{v.indicator}_{start}_{latest}", v.lang,
-                metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
+                lambda: metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
 for sentence in trendstats.trend_sentences(stats, ind):
     st.markdown("- " + sentence)
 st.caption(STATS_TEXT["method"].format(first=latest - 4, latest=latest)

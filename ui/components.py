@@ -135,18 +135,18 @@ def _figure_table(fig, lang: str) -> pd.DataFrame:
     return tables[lang]
 
 
-def table_downloads(frame, basename: str, lang: str, metadata: pd.DataFrame | None = None,
-                    key: str = "dl") -> None:
+def table_downloads(frame, basename: str, lang: str, metadata=None, key: str = "dl") -> None:
     """Download buttons: CSV for German Excel, XLSX (with a metadata sheet), Parquet.
 
-    ``frame`` may be a DataFrame or a function returning one; the files are made only when a
-    button is clicked (deferred data), so a rerun stays fast.
+    ``frame`` and ``metadata`` may be DataFrames or functions returning one; the files are made only
+    when a button is clicked (deferred data), so a rerun stays fast.
     """
     make = frame if callable(frame) else (lambda: frame)
+    make_metadata = metadata if callable(metadata) else (lambda: metadata)
     cols = st.columns(3)
     cols[0].download_button(t("download_csv", lang), lambda: tables.to_excel_csv(make()), f"{basename}.csv",
                             "text/csv", key=f"{key}_csv", on_click="ignore")
-    cols[1].download_button(t("download_xlsx", lang), lambda: tables.to_xlsx(make(), metadata), f"{basename}.xlsx",
+    cols[1].download_button(t("download_xlsx", lang), lambda: tables.to_xlsx(make(), make_metadata()), f"{basename}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}_xlsx", on_click="ignore")
     cols[2].download_button(t("download_parquet", lang), lambda: tables.to_parquet(make()), f"{basename}.parquet",
@@ -162,8 +162,8 @@ def indicator_downloads(rows: pd.DataFrame, indicator_ids, basename: str, lang: 
     """Downloads of indicator-table rows: numbers stay numbers, with definitions and sources."""
     from indicators.views import people_table
 
-    table_downloads(lambda: people_table(rows, lang), basename, lang, metadata_for(rows, indicator_ids, lang),
-                    key=key)
+    table_downloads(lambda: people_table(rows, lang), basename, lang,
+                    lambda: metadata_for(rows, indicator_ids, lang), key=key)
 
 
 EXPORT_TEXT = {
