@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import statistics
 import subprocess
 import sys
@@ -151,6 +152,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--only", help=f"comma-separated subset of: {','.join(BENCHMARKS)}")
     args = parser.parse_args(argv)
+    # a benchmark stopped by `kill PID` still runs its finally blocks, which stop the servers it started
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     names = args.only.split(",") if args.only else list(BENCHMARKS)
     results: dict = {}
     for name in names:

@@ -35,8 +35,14 @@ def ortsteile() -> pd.DataFrame:
 
 
 def focus_ids() -> list[str]:
+    """The programme's focus Ortsteile (a new list: pages call this several times per rerun)."""
+    return list(_focus_ids_cached())
+
+
+@lru_cache(maxsize=1)
+def _focus_ids_cached() -> tuple[str, ...]:
     areas = _areas_cached()
-    return areas.loc[areas["is_focus"], "area_id"].tolist()
+    return tuple(areas.loc[areas["is_focus"], "area_id"])
 
 
 def area_names() -> dict[str, str]:

@@ -55,7 +55,7 @@ indicator_downloads(rows, chosen, "indikatoren_auswahl", v.lang, key="d_shown")
 st.markdown(f"**{TEXT['dl_all'][v.lang]}**")
 # everything in the tidy long form with ids (for analysts and scripts), names added for people
 table_downloads(lambda: table.assign(name=table["area_id"].map(area_names())), "indikatoren_alle", v.lang,
-                metadata_for(table, catalog.indicators, v.lang), key="d_all")
+                lambda: metadata_for(table, catalog.indicators, v.lang), key="d_all")
 
 st.subheader(TEXT["methods"][v.lang])
 st.caption(pick(catalog.methods["aggregation"], v.lang))

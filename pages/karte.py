@@ -91,7 +91,8 @@ if style != "classes":
 # the text alternative names the focus and the selected Ortsteil in sentences (map tiles carry no text for a screen reader)
 described = [a for a in (*focus, selected) if a] if level == "ortsteil" else []
 chart(fig, key="karte_map", on_select=_select_from_map, selection_mode="points",
-      description=[text.deviation_sentence(table, v.indicator, a, v.year, v.lang) for a in dict.fromkeys(described)])
+      description=[data.derived(text.deviation_sentence, v.indicator, a, v.year, v.lang)
+                   for a in dict.fromkeys(described)])
 export_menu("map", v.indicator, v.year, focus, v.lang, key="karte_export",
             map_options={"method": method, "k": k, "selected_id": selected, "level": level, "style": style,
                          "breaks": data.derived(classify.fixed_breaks, v.indicator, method, k, level=level)

@@ -120,7 +120,7 @@ st.subheader(TEXT["components"])
 st.caption(TEXT["components_help"])
 st.dataframe(components_table(index), hide_index=True, width="stretch")
 download = index.assign(name=[names.get(a, a) for a in index["area_id"]])
-table_downloads(download, f"sozialindex_{year}", v.lang, metadata_for(
+table_downloads(download, f"sozialindex_{year}", v.lang, lambda: metadata_for(
     table[table["indicator_id"].isin(config.indicators) & (table["year"] == year)], config.indicators, v.lang),
     key="si_dl")
 source_caption(table[table["indicator_id"].isin(config.indicators) & table["year"].isin([year, year - config.delta_years])],

@@ -79,7 +79,7 @@ for theme in catalog.themes.values():
     if theme.key_indicator:
         key_ind = catalog.indicators[theme.key_indicator]
         st.markdown(f"**{key_ind.label('de', short=True)}:** "
-                    + " ".join(sentences.indicator_summary(table, area_id, names[area_id], v.year, key_ind)))
+                    + " ".join(data.derived(sentences.indicator_summary, area_id, names[area_id], v.year, key_ind)))
 
 
 def _open_profile(peer_id: str) -> None:
@@ -89,7 +89,7 @@ def _open_profile(peer_id: str) -> None:
 
 def peers_section(area: str, year: int) -> None:
     """„Die 5 ähnlichsten Ortsteile“ by population structure (METHODS.md §3), German only like the method."""
-    found = peers.find_peers(data.peer_values(year), area)
+    found = data.peers(year, area)
     st.subheader(peers.heading(year))
     labels = peers.DEFAULT_VARIABLES
     if found["peers"].empty:
@@ -116,7 +116,7 @@ cols = st.columns(2)
 for i, indicator_id in enumerate(key_ids):
     with cols[i % 2]:
         chart(data.trend_figure(indicator_id, [area_id], "absolute", v.lang), key=f"steckbrief_trend_{indicator_id}",
-              description=text.trend_sentence(table, indicator_id, area_id, v.year, v.lang))
+              description=data.derived(text.trend_sentence, indicator_id, area_id, v.year, v.lang))
 
 st.subheader(TEXT["published"][v.lang])
 facts = published.for_area(area_id)

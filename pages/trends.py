@@ -53,7 +53,7 @@ shown = table[(table["indicator_id"] == v.indicator) & table["area_id"].isin(fra
 demo_banner(shown, v.lang)
 points = published.comparable_points(v.indicator)
 chart(data.trend_figure(v.indicator, v.ortsteile, mode, v.lang), key="trend_chart",
-      description=[text.trend_sentence(table, v.indicator, a, v.year, v.lang) for a in v.ortsteile])
+      description=[data.derived(text.trend_sentence, v.indicator, a, v.year, v.lang) for a in v.ortsteile])
 export_menu("trend", v.indicator, None, v.ortsteile, v.lang, key="trend_export", map_options={"mode": mode})
 if mode == "absolute" and len(points):
     st.caption(TEXT["points"][v.lang])
@@ -61,19 +61,20 @@ st.caption(ind.definition.get(v.lang, "") + " " + ind.caveats.get(v.lang, ""))
 
 wide = frame.pivot_table(index="name", columns="year", values="value").round(ind.decimals + 1)
 st.dataframe(wide, width="stretch")
-table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang, metadata_for(shown, [v.indicator], v.lang),
+table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang,
+                lambda: metadata_for(shown, [v.indicator], v.lang),
                 key="trend_dl")
 st.subheader(STATS_TEXT["heading"])
 starts = trendstats.start_years(table, v.indicator)
 url.init("start", starts[0], starts, cast=int)
 start = st.selectbox(STATS_TEXT["start"], starts, key="start")
 url.publish("start", start)
-stats = trendstats.trend_statistics(table, ind, list(v.ortsteile), start)
+stats = data.derived(trendstats.trend_statistics, ind, tuple(v.ortsteile), start)
 latest = int(stats["year"].iloc[0])
 stats_table = trendstats.trend_table(stats, ind)
 st.dataframe(stats_table, hide_index=True, width="stretch")
 table_downloads(stats_table, f"veraenderung_{v.indicator}_{start}_{latest}", v.lang,
-                metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
+                lambda: metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
 for sentence in trendstats.trend_sentences(stats, ind):
     st.markdown("- " + sentence)
 st.caption(STATS_TEXT["method"].format(first=latest - 4, latest=latest)

@@ -40,7 +40,8 @@ if ind.is_rate:
     basis = st.radio("Verglichen mit", list(comparison.BASES), format_func=comparison.BASES.get, key="basis",
                      horizontal=True)
     url.publish("basis", basis)
-    compared = comparison.comparison_table(views.indicator_slice(table, v.indicator, v.year, "ortsteil"), ind, basis)
+    compared = comparison.comparison_table(data.derived(views.indicator_slice, v.indicator, v.year, "ortsteil"), ind,
+                                         basis)
     st.dataframe(compared.drop(columns="code"), hide_index=True, width="stretch")
     st.caption(comparison.METHOD_LABELS[basis])
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.export import tables
@@ -71,10 +74,29 @@ def chart(fig, key: str, description: str | list[str] | None = None, alternative
     text alternative (WCAG 1.1.1): generated sentences (``description``) and the chart's data as a table."""
     from indicators.figures import PLOTLY_CONFIG
 
-    event = st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    event = st.plotly_chart(final_figure(fig), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", **kwargs)
     if alternative:  # False only where the page gives one shared alternative for several small charts
         chart_alternative(fig, description, st.session_state.get("lang", "de"))
     return event
+
+
+class _FinalFigure(go.Figure):
+    """A figure that is complete when it reaches chart(). st.plotly_chart turns it into a dict on every rerun
+    (a deep copy of every trace), and the figures from ui/data's caches are shared, unchanged, by every
+    session: so the dict is made once per figure."""
+
+    def to_dict(self):
+        made = self.__dict__.get("_final_dict")  # __dict__ directly: plotly's __setattr__ checks property names
+        if made is None:
+            made = self.__dict__["_final_dict"] = super().to_dict()
+        return made
+
+
+def final_figure(fig):
+    """Mark a finished figure (in place, no copy) so that its dict is made once; it must not change afterwards."""
+    if type(fig) is go.Figure:
+        fig.__class__ = _FinalFigure
+    return fig
 
 
 def chart_alternative(fig, description: str | list[str] | None, lang: str) -> None:
@@ -83,9 +105,9 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
     A screen reader cannot read plotly's SVG; the expander is a native <details> element reached by
     Tab, and st.table renders a <table> with header cells (st.dataframe draws on a canvas).
     """
-    from ui.alt_text import TEXT, figure_table, figure_title
+    from ui.alt_text import TEXT, figure_title
 
-    table = figure_table(fig, lang)
+    table = _figure_table(fig, lang)
     # untitled charts (sparklines) are named by their series, so the expanders of a page differ
     title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
     sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
@@ -99,18 +121,38 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
             st.table(table.set_index(table.columns[0]))
 
 
-def table_downloads(frame, basename: str, lang: str, metadata: pd.DataFrame | None = None,
-                    key: str = "dl") -> None:
+# The figures come from ui/data's caches and are shared, unchanged, by every session: their data tables
+# are kept beside them (and go when they go) instead of being read out of the traces on every rerun.
+# (plotly figures are not hashable, so the key is the object's id, dropped when the object goes).
+_FIGURE_TABLES: dict[int, dict[str, pd.DataFrame]] = {}
+
+
+def _figure_table(fig, lang: str) -> pd.DataFrame:
+    """ui.alt_text.figure_table of a figure, once per figure object and language (do not modify)."""
+    from ui.alt_text import figure_table
+
+    key = id(fig)
+    if key not in _FIGURE_TABLES:
+        _FIGURE_TABLES[key] = {}
+        weakref.finalize(fig, _FIGURE_TABLES.pop, key, None)
+    tables = _FIGURE_TABLES[key]
+    if lang not in tables:
+        tables[lang] = figure_table(fig, lang)
+    return tables[lang]
+
+
+def table_downloads(frame, basename: str, lang: str, metadata=None, key: str = "dl") -> None:
     """Download buttons: CSV for German Excel, XLSX (with a metadata sheet), Parquet.
 
-    ``frame`` may be a DataFrame or a function returning one; the files are made only when a
-    button is clicked (deferred data), so a rerun stays fast.
+    ``frame`` and ``metadata`` may be DataFrames or functions returning one; the files are made only
+    when a button is clicked (deferred data), so a rerun stays fast.
     """
     make = frame if callable(frame) else (lambda: frame)
+    make_metadata = metadata if callable(metadata) else (lambda: metadata)
     cols = st.columns(3)
     cols[0].download_button(t("download_csv", lang), lambda: tables.to_excel_csv(make()), f"{basename}.csv",
                             "text/csv", key=f"{key}_csv", on_click="ignore")
-    cols[1].download_button(t("download_xlsx", lang), lambda: tables.to_xlsx(make(), metadata), f"{basename}.xlsx",
+    cols[1].download_button(t("download_xlsx", lang), lambda: tables.to_xlsx(make(), make_metadata()), f"{basename}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}_xlsx", on_click="ignore")
     cols[2].download_button(t("download_parquet", lang), lambda: tables.to_parquet(make()), f"{basename}.parquet",
@@ -126,8 +168,8 @@ def indicator_downloads(rows: pd.DataFrame, indicator_ids, basename: str, lang: 
     """Downloads of indicator-table rows: numbers stay numbers, with definitions and sources."""
     from indicators.views import people_table
 
-    table_downloads(lambda: people_table(rows, lang), basename, lang, metadata_for(rows, indicator_ids, lang),
-                    key=key)
+    table_downloads(lambda: people_table(rows, lang), basename, lang,
+                    lambda: metadata_for(rows, indicator_ids, lang), key=key)
 
 
 EXPORT_TEXT = {

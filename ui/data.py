@@ -453,14 +453,15 @@ def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple):
     return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _peer_values(version: str, year: int):
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _peers(version: str, year: int, area_id: str) -> dict:
     from indicators.areas import ortsteile
-    from indicators.views.peers import peer_variables
+    from indicators.views.peers import find_peers, peer_variables
 
-    return peer_variables(pipeline.ortsteil_counts(), year, ortsteile()["area_id"].tolist())
+    counts = pipeline.ortsteil_counts_of_version(_version_id(version))  # the same version as the table
+    return find_peers(peer_variables(counts, year, ortsteile()["area_id"].tolist()), area_id)
 
 
-def peer_values(year: int):
-    """The peer finder's population-structure variables per Ortsteil for one year (cached per data version)."""
-    return _peer_values(data_version(), int(year))
+def peers(year: int, area_id: str) -> dict:
+    """views.peers.find_peers for an Ortsteil and year on the data in use (cached and shared: do not modify)."""
+    return _peers(data_version(), int(year), area_id)
