@@ -12,7 +12,7 @@ from indicators.areas import area_names, focus_ids
 from indicators.build import sozialindex as si
 from indicators.figures import INDEX_MAP_MODES
 from indicators.formats import fmt_number
-from indicators.views import sentences
+from indicators.views import sentences, statwords
 from ui import data, url
 from ui.components import chart, demo_banner, figure_export_menu, metadata_for, source_caption, table_downloads, view
 from ui.print import inject_print_css
@@ -53,7 +53,6 @@ TEXT = {
                               "shown with two decimals."},
     "none": {"de": "keine", "en": "none"},
 }
-MODES_EN = {"gesamt": "Overall index (status and dynamics)", "status": "Status index", "dynamik": "Dynamics index"}
 COMPONENT_HEADERS = {
     "name": {"de": "Ortsteil", "en": "District"}, "z": {"de": "z {label}", "en": "z {label}"},
     "status_index": {"de": "Status-Index", "en": "Status index"}, "status": {"de": "Status", "en": "Status"},
@@ -85,7 +84,7 @@ url.init("si_karte", "gesamt", INDEX_MAP_MODES)
 controls = st.columns([1, 2])
 year = controls[0].selectbox(TEXT["year"][L].format(delta=config.delta_years), years, key="si_jahr")
 mode = controls[1].radio(TEXT["mode"][L], list(INDEX_MAP_MODES), key="si_karte", horizontal=True,
-                         format_func=(MODES_EN if L == "en" else INDEX_MAP_MODES).get)
+                         format_func=(statwords.INDEX_MAP_MODES_EN if L == "en" else INDEX_MAP_MODES).get)
 url.publish("si_jahr", year)
 url.publish("si_karte", mode)
 
@@ -99,7 +98,7 @@ if index is None:
     st.stop()
 
 focus = tuple(a for a in focus_ids() if a in set(index["area_id"]))
-fig = data.sozialindex_map(year, config.indicators, mode, focus)
+fig = data.sozialindex_map(year, config.indicators, mode, focus, L)
 chart(fig, key="si_map")
 figure_export_menu(fig, f"sozialindex_{year}_{mode}", v.lang, key="si_export")
 st.caption(TEXT["dynamics_note"][L])
@@ -132,7 +131,7 @@ def components_table(frame: pd.DataFrame) -> pd.DataFrame:
     h = {k: w[L] for k, w in COMPONENT_HEADERS.items()}
     out = pd.DataFrame({h["name"]: [names.get(a, a) for a in frame["area_id"]]})
     two = lambda col: [fmt_number(x, 2, L) if pd.notna(x) else "–" for x in frame[col]]  # noqa: E731
-    words = lambda col: [sentences.INDEX_WORDS.get(c, c) if L == "en" else c for c in frame[col]]  # noqa: E731
+    words = lambda col: [statwords.index_word(c, L) for c in frame[col]]  # noqa: E731
     for i in inputs:
         out[h["z"].format(label=i.label(L, short=True))] = two(f"z_{i.id}")
     out[h["status_index"]], out[h["status"]] = two("status_index"), words("status_class")

@@ -149,3 +149,13 @@ def test_presentation_page_uses_the_style_chosen_on_the_karte_page():
     assert not at.exception, at.exception
     assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["meta"]["style"] == "deviation"
     assert any("Abweichung von Bochum in Prozentpunkten" in c.value for c in at.caption)
+
+
+def test_index_map_in_english_has_no_german_class_words(table, geo):
+    index = index_for_year(table, 2024)
+    fig = figures.index_map_figure(index, geo, 2024, mode="status", lang="en")
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend[:5] == ["Status very low", "Status low", "Status medium", "Status high", "not computed"]
+    assert fig.layout.title.text == "<b>Social index (MSS Berlin method) 2024: Status index</b>"
+    assert "Dynamics:" in fig.data[0].hovertemplate and "Dynamik" not in fig.data[0].hovertemplate
+    assert set(fig.layout.meta["tile_text"]) <= {"high", "medium", "low", "very low", "n/c"}

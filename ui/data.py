@@ -437,17 +437,18 @@ def sozialindex(year: int, indicators: tuple | None = None):
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _index_map(version: str, year: int, indicators: tuple, mode: str, focus: tuple):
+def _index_map(version: str, year: int, indicators: tuple, mode: str, focus: tuple, lang: str = "de"):
     from indicators import figures
 
     index, _ = _index(version, year, indicators)
     demo = bool(_table(version)["is_demo"].any())
-    return figures.index_map_figure(index, geometry("ortsteil"), year, mode=mode, focus_ids=focus, demo=demo)
+    return figures.index_map_figure(index, geometry("ortsteil"), year, mode=mode, focus_ids=focus, demo=demo,
+                                    lang=lang)
 
 
-def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple):
-    """The index map of one year and mode (cached; pages must not modify it)."""
-    return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus))
+def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple, lang: str = "de"):
+    """The index map of one year and mode in lang (cached; pages must not modify it)."""
+    return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -275,7 +275,7 @@ def index_slide(table: pd.DataFrame, lang: str, geo) -> SlideSpec | None:
         return None
     rows = table[table["indicator_id"].isin(load_index_config().indicators) & (table["year"] == year)]
     fig = builders.index_map_figure(index, geo, year, mode="gesamt", focus_ids=focus_ids(),
-                                    demo=is_illustrative(rows), large_text=True)
+                                    demo=is_illustrative(rows), large_text=True, lang=lang)
     fig.update_layout(title=None, margin={"t": SLIDE_TOP_MARGIN_PX["map"]})
     width, height = CHART_PX["map"]
     png = export.render(fig, "png", width=width, height=height, scale=CHART_SCALE)

@@ -1179,7 +1179,7 @@ INDEX_MAP_MODES = {"gesamt": "Gesamtindex (Status und Dynamik)", "status": "Stat
 
 
 def index_map_figure(index: pd.DataFrame, geo_gdf, year: int, *, mode: str = "gesamt", focus_ids=(),
-                     demo: bool = False, large_text: bool = False) -> go.Figure:
+                     demo: bool = False, large_text: bool = False, lang: str = "de") -> go.Figure:
     """Choropleth of a Sozialindex table (one year, from indicators.build.sozialindex).
 
     Fill: the status colour (modes 'gesamt' and 'status') or the dynamics colour; grey for
@@ -1198,6 +1198,8 @@ def index_map_figure(index: pd.DataFrame, geo_gdf, year: int, *, mode: str = "ge
         border_width,
     )
 
+    words = {k: pick(v, lang) for k, v in statwords.INDEX_MAP.items()}
+    iw = lambda w: statwords.index_word(w, lang)  # noqa: E731
     colours = DYNAMICS_COLOURS if mode == "dynamik" else STATUS_COLOURS
     column = "dynamics_class" if mode == "dynamik" else "status_class"
     names = _names_from_geo(geo_gdf)
@@ -1209,43 +1211,44 @@ def index_map_figure(index: pd.DataFrame, geo_gdf, year: int, *, mode: str = "ge
         computed = cls in colours
         z.append(classes.index(cls) if computed else -1)
         fills[area_id] = colours[cls] if computed else NO_DATA_COLOUR
-        excluded = row.get("excluded") if isinstance(row.get("excluded"), str) and row.get("excluded") else NOT_COMPUTED
-        status = f"{row['status_class']} ({fmt_number(row['status_index'], 2)})" if computed else excluded
-        dynamics = f"{row['dynamics_class']} ({fmt_number(row['dynamics_index'], 2)})" if computed else excluded
-        border = " · Grenzfall" if computed and bool(row.get("grenzfall")) else ""
+        excluded = iw(row.get("excluded") if isinstance(row.get("excluded"), str) and row.get("excluded")
+                      else NOT_COMPUTED)
+        status = f"{iw(row['status_class'])} ({fmt_number(row['status_index'], 2, lang)})" if computed else excluded
+        dynamics = f"{iw(row['dynamics_class'])} ({fmt_number(row['dynamics_index'], 2, lang)})" if computed else excluded
+        border = f" · {words['borderline']}" if computed and bool(row.get("grenzfall")) else ""
         custom.append([esc(names.get(area_id, area_id)), status, dynamics,
                        (row["gesamt"] if computed else "–") + border, area_id])
-        tile_text[area_id] = (row["gesamt"] if mode == "gesamt" else cls) if computed else "n. b."
+        tile_text[area_id] = (row["gesamt"] if mode == "gesamt" else iw(cls)) if computed else words["not_computed_short"]
     geojson = to_geojson_dict(geo_gdf)
     width = border_width(large_text)
     fig = go.Figure(go.Choropleth(
         geojson=geojson, locations=list(rows.index), featureidkey="id", z=z, zmin=-1.5,
         zmax=len(classes) - 0.5, colorscale=discrete_colorscale([colours[c] for c in classes]), showscale=False,
         marker={"line": {"color": BORDER_COLOUR, "width": width}}, customdata=custom,
-        hovertemplate=("<b>%{customdata[0]}</b><br>Status: %{customdata[1]}<br>Dynamik: %{customdata[2]}"
-                       "<br>Gruppe: %{customdata[3]}<extra></extra>"),
+        hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{words['status']}: %{{customdata[1]}}<br>"
+                       f"{words['dynamics']}: %{{customdata[2]}}<br>{words['group']}: %{{customdata[3]}}<extra></extra>"),
         name="Sozialindex", showlegend=False))
     focus = [a for a in focus_ids if a in set(geo_gdf["area_id"])]
     if focus:
         fig.add_trace(_outline_trace(geojson, focus, FOCUS_OUTLINE, FOCUS_BORDER_WIDTH * LINE_SCALE[large_text],
-                                     word("focus", "de")))
+                                     word("focus", lang)))
     points = label_points(geo_gdf)
     texts = [f"{wrap_label(esc(names.get(a, a)))}<br><b>{esc(tile_text.get(a, ''))}</b>" for a in points["area_id"]]
     fig.add_trace(go.Scattergeo(lon=points["lon"].tolist(), lat=points["lat"].tolist(), text=texts, mode="text",
                                 textfont={"size": LABEL_SIZE[large_text], "family": FONT_FAMILY,
                                           "color": [label_color(fills.get(a, NO_DATA_COLOUR)) for a in points["area_id"]]},
                                 hoverinfo="skip", showlegend=False, name="labels"))
-    prefix = "Dynamik" if mode == "dynamik" else "Status"
+    prefix = words["dynamics"] if mode == "dynamik" else words["status"]
     for cls in reversed(classes):
-        fig.add_trace(_legend_swatch(f"{prefix} {cls}", colours[cls], line_color=BORDER_COLOUR, group="classes"))
-    fig.add_trace(_legend_swatch(NOT_COMPUTED, NO_DATA_COLOUR, line_color=BORDER_COLOUR, group="classes"))
+        fig.add_trace(_legend_swatch(f"{prefix} {iw(cls)}", colours[cls], line_color=BORDER_COLOUR, group="classes"))
+    fig.add_trace(_legend_swatch(iw(NOT_COMPUTED), NO_DATA_COLOUR, line_color=BORDER_COLOUR, group="classes"))
     if focus:
-        fig.add_trace(_legend_swatch(word("focus", "de"), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
+        fig.add_trace(_legend_swatch(word("focus", lang), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
                                      group="outline"))
-    title = f"Sozialindex (Methode MSS Berlin) {year}: {INDEX_MAP_MODES.get(mode, mode)}"
+    modes = statwords.INDEX_MAP_MODES_EN if lang == "en" else INDEX_MAP_MODES
+    title = words["title"].format(year=year, mode=modes.get(mode, mode))
     fig.update_layout(**base_layout(
-        "de", large_text, title=title_dict(title, "Illustrative Demodaten" if demo
-                                           else "Berechnet mit Bochumer Indikatoren; kein amtlicher Index", large_text),
+        lang, large_text, title=title_dict(title, words["demo"] if demo else words["official"], large_text),
         geo=_geo_layout(geo_gdf, MAP_DOMAIN_X), height=MAP_HEIGHT[large_text],
         margin={"l": 10, "r": 10, "t": 80 if not large_text else 110, "b": 10},
         legend={"x": 1.0, "xanchor": "right", "y": 0.5, "yanchor": "middle", "itemclick": False,

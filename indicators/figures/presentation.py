@@ -155,7 +155,7 @@ def _index(step: Step, table: pd.DataFrame, geo, lang: str) -> go.Figure:
     if index is None:
         raise ValueError(reason)
     fig = figures.index_map_figure(index, geo, year, mode="gesamt", focus_ids=focus_ids(),
-                                   demo=views.is_illustrative(step_rows(step, table)), large_text=True)
+                                   demo=views.is_illustrative(step_rows(step, table)), large_text=True, lang=lang)
     fig.update_layout(meta={**fig.layout.meta, "kind": INDEX_KIND, "indicator_id": INDEX_ID})
     return fig
 

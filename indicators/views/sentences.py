@@ -61,12 +61,7 @@ TEXT = {
     "extremes": {"de": "Höchster Wert: {hn} ({hv}). Niedrigster Wert: {ln} ({lv}). Bochum insgesamt: {city}.",
                  "en": "Highest value: {hn} ({hv}). Lowest value: {ln} ({lv}). Bochum as a whole: {city}."},
 }
-# the index classes and exclusion reasons of indicators.build.sozialindex, in English
-INDEX_WORDS = {"hoch": "high", "mittel": "medium", "niedrig": "low", "sehr niedrig": "very low",
-               "positiv": "positive", "stabil": "stable", "negativ": "negative",
-               "nicht berechnet (< 300 EW)": "not computed (< 300 residents)",
-               "nicht berechnet (Ausreißer)": "not computed (outlier)",
-               "nicht berechnet (Daten fehlen)": "not computed (data missing)"}
+INDEX_WORDS = statwords.INDEX_WORDS
 CHART_TYPES = {"map": {"de": "Karte", "en": "Map"}, "line": {"de": "Liniendiagramm", "en": "Line chart"},
                "bar": {"de": "Balkendiagramm", "en": "Bar chart"}, "scatter": {"de": "Streudiagramm", "en": "Scatter plot"}}
 ALL_ORTSTEILE = "alle Ortsteile"
@@ -81,8 +76,7 @@ def _value(value, indicator, lang: str = "de") -> str:
     return fmt_value(value, indicator.unit, indicator.decimals, lang)
 
 
-def _index_word(word: str, lang: str) -> str:
-    return INDEX_WORDS.get(word, word) if lang == "en" else word
+_index_word = statwords.index_word
 
 
 def value_sentence(area: str, year: int, indicator, num, den, value, lang: str = "de") -> str:

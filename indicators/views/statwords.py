@@ -54,6 +54,23 @@ SUPPRESSED = {"de": "geheim", "en": "confidential"}
 PRIVACY = {"de": "Datenschutz", "en": "data protection"}
 INTERVAL_95 = {"de": "95-%-Intervall", "en": "95 % interval"}
 PP = {"de": "Pp.", "en": "pp"}
+# the Sozialindex classes and exclusion reasons of indicators.build.sozialindex, in English
+INDEX_WORDS = {"hoch": "high", "mittel": "medium", "niedrig": "low", "sehr niedrig": "very low",
+               "positiv": "positive", "stabil": "stable", "negativ": "negative", "nicht berechnet": "not computed",
+               "nicht berechnet (< 300 EW)": "not computed (< 300 residents)",
+               "nicht berechnet (Ausreißer)": "not computed (outlier)",
+               "nicht berechnet (Daten fehlen)": "not computed (data missing)"}
+INDEX_MAP = {
+    "title": {"de": "Sozialindex (Methode MSS Berlin) {year}: {mode}", "en": "Social index (MSS Berlin method) {year}: {mode}"},
+    "demo": {"de": "Illustrative Demodaten", "en": "Illustrative demo data"},
+    "official": {"de": "Berechnet mit Bochumer Indikatoren; kein amtlicher Index",
+                 "en": "Computed with Bochum indicators; not an official index"},
+    "status": {"de": "Status", "en": "Status"}, "dynamics": {"de": "Dynamik", "en": "Dynamics"},
+    "group": {"de": "Gruppe", "en": "Group"}, "borderline": {"de": "Grenzfall", "en": "borderline"},
+    "not_computed_short": {"de": "n. b.", "en": "n/c"},
+}
+INDEX_MAP_MODES_EN = {"gesamt": "Overall index (status and dynamics)", "status": "Status index",
+                      "dynamik": "Dynamics index"}
 
 
 def compare_words(code: str, basis: str = "city", lang: str = "de") -> str:
@@ -88,6 +105,11 @@ def break_note(breaks, first_year: int, last_year: int, lang: str = "de") -> str
     """„über den Reihenbruch {b} hinweg“ when a series break falls inside the window, else ''."""
     b = cmp.series_break_within(breaks, first_year, last_year)
     return "" if b is None else pick(BREAK_NOTE, lang).format(b=b)
+
+
+def index_word(word: str, lang: str = "de") -> str:
+    """A Sozialindex class or exclusion reason in lang („niedrig“ → „low“)."""
+    return INDEX_WORDS.get(word, word) if lang == "en" else word
 
 
 def suppressed_note(lang: str = "de") -> str:
