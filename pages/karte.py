@@ -28,7 +28,8 @@ TEXT = {
 }
 STYLE_NOTE = {"de": "Klassifikation und Anzahl Klassen gelten nur für „Werte in Klassen“. Rot heißt ungünstiger, "
                     "Blau günstiger als Bochum; die Klasse steht auch im Tooltip.",
-              "en": "Classification and number of classes apply to “Values in classes” only."}
+              "en": "Classification and number of classes apply to “Values in classes” only. Red means less "
+                    "favourable, blue more favourable than Bochum; the class is also in the tooltip."}
 STYLES = {"classes": {"de": "Werte in Klassen", "en": "Values in classes"},
           "deviation": {"de": "Abweichung von Bochum (Prozentpunkte)", "en": "Deviation from Bochum (pp)"},
           "comparison": {"de": "Vergleich mit Bochum (Konfidenzintervalle)", "en": "Comparison with Bochum"}}

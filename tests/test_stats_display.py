@@ -197,3 +197,10 @@ def test_english_trends_vergleich_and_steckbrief_show_no_german_sentence():
     assert any(t.startswith("**Child poverty:** Hamme 2024: 863 of 2,210 children under 15 live in SGB II "
                             "benefit households (39.0%). This is significantly higher than in Bochum as a whole")
                for t in generated), generated
+
+
+def test_english_daten_page_states_the_statistics_caveats_in_english():
+    at = _app("pages/daten.py", lang="en")
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("- Shares get a Wilson interval (95 % and 99.8 %)") for t in texts)
+    assert not any("Wilson-Intervall" in t for t in texts)
