@@ -76,17 +76,30 @@ for theme_id, inds in catalog.indicators_by_theme().items():
                 f"- **{TEXT['caveats'][v.lang]}:** {ind.caveats.get(v.lang, '–')}\n"
                 f"- **{TEXT['origin'][v.lang]}:** {ind.source.get(v.lang, '–')}")
 
-# METHODS.md §2.3: what the comparison with Bochum can and cannot say (German, like the method's words)
-with st.expander("Intervalle und Vergleiche mit Bochum"):
-    st.markdown(
-        "- Anteile erhalten ein Wilson-Intervall (95 % und 99,8 %); bei weniger als 10 Fällen oder einem Nenner "
-        "unter 100 steht der Hinweis „geringe Fallzahl – mit Vorsicht interpretieren“.\n"
-        "- Vergleich mit Bochum insgesamt über Konfidenzintervalle (95 % und 99,8 %), Verfahren wie PHE Fingertips.\n"
-        "- Der Ortsteil ist selbst Teil der Stadt, mit der er verglichen wird.\n"
-        "- Bei 30 Ortsteilen unterscheiden sich allein durch Zufall etwa 1,5 bei 95 % von Bochum "
-        "(etwa 0,06 bei 99,8 %).\n"
-        "- Veränderungen über zwei Jahre: Newcombe-Intervall; weil dieselben Menschen in beiden Jahren gezählt "
-        "werden, ist es vorsichtig (eher zu breit).")
+# METHODS.md §2.3: what the comparison with Bochum can and cannot say
+STATISTICS_NOTES = {
+    "heading": {"de": "Intervalle und Vergleiche mit Bochum", "en": "Intervals and comparisons with Bochum"},
+    "body": {"de": "- Anteile erhalten ein Wilson-Intervall (95 % und 99,8 %); bei weniger als 10 Fällen oder einem "
+                   "Nenner unter 100 steht der Hinweis „geringe Fallzahl – mit Vorsicht interpretieren“.\n"
+                   "- Vergleich mit Bochum insgesamt über Konfidenzintervalle (95 % und 99,8 %), Verfahren wie PHE "
+                   "Fingertips.\n"
+                   "- Der Ortsteil ist selbst Teil der Stadt, mit der er verglichen wird.\n"
+                   "- Bei 30 Ortsteilen unterscheiden sich allein durch Zufall etwa 1,5 bei 95 % von Bochum "
+                   "(etwa 0,06 bei 99,8 %).\n"
+                   "- Veränderungen über zwei Jahre: Newcombe-Intervall; weil dieselben Menschen in beiden Jahren "
+                   "gezählt werden, ist es vorsichtig (eher zu breit).",
+             "en": "- Shares get a Wilson interval (95 % and 99.8 %); with fewer than 10 cases or a denominator "
+                   "below 100 the note “small numbers – interpret with caution” is shown.\n"
+                   "- Comparison with Bochum as a whole by confidence intervals (95 % and 99.8 %), method as PHE "
+                   "Fingertips.\n"
+                   "- The district is itself part of the city it is compared with.\n"
+                   "- Across 30 districts, chance alone makes about 1.5 differ from Bochum at 95 % "
+                   "(about 0.06 at 99.8 %).\n"
+                   "- Changes over two years: Newcombe interval; because the same people are counted in both "
+                   "years, it is conservative (rather too wide)."},
+}
+with st.expander(STATISTICS_NOTES["heading"][v.lang]):
+    st.markdown(STATISTICS_NOTES["body"][v.lang])
 
 st.subheader(TEXT["sources"][v.lang])
 for source_id, src in data.all_sources().items():

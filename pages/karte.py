@@ -9,7 +9,7 @@ from ui import data, url
 from ui.components import chart, demo_banner, export_menu, indicator_downloads, source_caption, view
 from ui.i18n import t
 from ui.print import inject_print_css
-from ui.state import shared_selectbox
+from ui.state import MAP_STYLE_KEY, shared_selectbox
 
 LEVELS = {"ortsteil": {"de": "Ortsteile", "en": "Districts"},
           "stadtbezirk": {"de": "Stadtbezirke", "en": "Boroughs"}}
@@ -28,7 +28,8 @@ TEXT = {
 }
 STYLE_NOTE = {"de": "Klassifikation und Anzahl Klassen gelten nur für „Werte in Klassen“. Rot heißt ungünstiger, "
                     "Blau günstiger als Bochum; die Klasse steht auch im Tooltip.",
-              "en": "Classification and number of classes apply to “Values in classes” only."}
+              "en": "Classification and number of classes apply to “Values in classes” only. Red means less "
+                    "favourable, blue more favourable than Bochum; the class is also in the tooltip."}
 STYLES = {"classes": {"de": "Werte in Klassen", "en": "Values in classes"},
           "deviation": {"de": "Abweichung von Bochum (Prozentpunkte)", "en": "Deviation from Bochum (pp)"},
           "comparison": {"de": "Vergleich mit Bochum (Konfidenzintervalle)", "en": "Comparison with Bochum"}}
@@ -71,6 +72,8 @@ fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=True, key="fix", help=TE
 selected = shared_selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], state_key="gebiet",
                            widget_key="karte_gebiet", format_func=lambda a: "–" if a is None else names[a],
                            placeholder="–")
+# a plain session key outlives this page's widgets: the presentation's map slides follow the choice
+st.session_state[MAP_STYLE_KEY] = style
 for key, value in (("ebene", level), ("klassen", method), ("k", k), ("gebiet", selected), ("darstellung", style)):
     url.publish(key, value)
 
@@ -103,8 +106,8 @@ export_menu("map", v.indicator, v.year, focus, v.lang, key="karte_export",
 def animation():
     """The play-through map: its toggle reruns only this part of the page."""
     if st.toggle(TEXT["animate"][v.lang], key="animation"):
-        chart(data.map_animation(v.indicator, level=level, method=method, k=k, focus=focus, lang=v.lang),
-              key="karte_animation")
+        chart(data.map_animation(v.indicator, level=level, method=method, k=k, focus=focus, lang=v.lang,
+                                 style=style), key="karte_animation")
 
 
 animation()

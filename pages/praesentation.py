@@ -9,6 +9,7 @@ from ui import data, url
 from ui.components import chart, is_illustrative, source_caption, view
 from ui.i18n import t
 from ui.print import print_css
+from ui.state import MAP_STYLE_KEY
 
 # The projector needs the whole width: the sidebar, its collapse control and the app header go;
 # the page stays in the navigation of every other page. Type is set large for the back of the room.
@@ -38,7 +39,15 @@ TEXT = {
     "keys": {"de": "Auch mit den Pfeiltasten ← →", "en": "Arrow keys ← → work too"},
     "demo": {"de": "**Illustrative Demodaten** – keine amtlichen Werte.",
              "en": "**Illustrative demo data** – not official figures."},
+    "style_deviation": {"de": "Karte: Abweichung von Bochum in Prozentpunkten (wie auf der Seite „Karte“ gewählt); "
+                              "Rot heißt ungünstiger, Blau günstiger als Bochum.",
+                        "en": "Map: deviation from Bochum in percentage points (as chosen on the “Map” page); "
+                              "red means less favourable, blue more favourable than Bochum."},
+    "style_comparison": {"de": "Karte: Vergleich mit Bochum über Konfidenzintervalle (wie auf der Seite „Karte“ "
+                                "gewählt).",
+                         "en": "Map: comparison with Bochum by confidence intervals (as chosen on the “Map” page)."},
 }
+MAP_STYLES = ("classes", "deviation", "comparison")
 
 
 def _go(delta: int, total: int) -> None:
@@ -68,13 +77,18 @@ bar[3].button(TEXT["next"][v.lang], key="folie_weiter", on_click=_go, args=(1, t
 bar[4].page_link("pages/ueberblick.py", label=TEXT["end"][v.lang], width="stretch")
 url.publish(SLIDE_KEY, n)
 
-figure, shown, subtitle = data.slide(n, v.lang)
+# the map slides follow the map style chosen on the Karte page
+style = st.session_state.get(MAP_STYLE_KEY, "classes")
+style = style if style in MAP_STYLES else "classes"
+figure, shown, subtitle = data.slide(n, v.lang, style)
 geo = data.geometry("ortsteil")
 st.markdown(f'<div class="qm-slide-subtitle">{html.escape(subtitle)}</div>', unsafe_allow_html=True)
 if is_illustrative(shown):
     st.warning(TEXT["demo"][v.lang], icon="⚠️")
 chart(figure, key=f"folie_chart_{n}")
 if step.kind == "map":
+    if style != "classes":
+        st.caption(TEXT[f"style_{style}"][v.lang])
     geo_kind = geo["kind"].iloc[0] if len(geo) else "schematic"
     st.caption(t("geometry_schematic" if geo_kind == "schematic" else "geometry_official", v.lang))
 source_caption(shown, v.lang)

@@ -28,6 +28,10 @@ TEXT = {
     "published": {"de": "Veröffentlichte Zahlen zu diesem Ortsteil", "en": "Published figures on this district"},
     "published_none": {"de": "Für diesen Ortsteil wurden keine veröffentlichten Zahlen gefunden.",
                        "en": "No published figures were found for this district."},
+    "statistics": {"de": "Statistisch eingeordnet: die Schlüsselindikatoren",
+                   "en": "In statistical context: the key indicators"},
+    "open_peer": {"de": "Steckbrief dieses Ortsteils öffnen", "en": "Open this district's profile"},
+    "distance": {"de": "Abstand", "en": "Distance"},
     "published_help": {"de": "Echte, veröffentlichte Werte mit eigener Definition und Stichtag – nicht Teil der Demodaten.",
                        "en": "Real published values with their own definition and date – not part of the demo data."},
 }
@@ -72,14 +76,14 @@ st.dataframe(views.display_table(rows, v.lang), hide_index=True, width="stretch"
 indicator_downloads(rows, catalog.indicators, f"steckbrief_{area_id}_{v.year}", v.lang, key="steckbrief_dl")
 
 
-# the template sentences of METHODS.md §4 (German, as the method's words): count, interval-based
-# comparison, change and trend of each theme's key indicator
-st.subheader("Statistisch eingeordnet: die Schlüsselindikatoren")
+# the template sentences of METHODS.md §4: count, interval-based comparison, change and trend of each
+# theme's key indicator
+st.subheader(TEXT["statistics"][v.lang])
 for theme in catalog.themes.values():
     if theme.key_indicator:
         key_ind = catalog.indicators[theme.key_indicator]
-        st.markdown(f"**{key_ind.label('de', short=True)}:** "
-                    + " ".join(data.derived(sentences.indicator_summary, area_id, names[area_id], v.year, key_ind)))
+        st.markdown(f"**{key_ind.label(v.lang, short=True)}:** " + " ".join(
+            data.derived(sentences.indicator_summary, area_id, names[area_id], v.year, key_ind, lang=v.lang)))
 
 
 def _open_profile(peer_id: str) -> None:
@@ -88,23 +92,23 @@ def _open_profile(peer_id: str) -> None:
 
 
 def peers_section(area: str, year: int) -> None:
-    """„Die 5 ähnlichsten Ortsteile“ by population structure (METHODS.md §3), German only like the method."""
+    """„Die 5 ähnlichsten Ortsteile“ by population structure (METHODS.md §3)."""
     found = data.peers(year, area)
-    st.subheader(peers.heading(year))
-    labels = peers.DEFAULT_VARIABLES
+    st.subheader(peers.heading(year, v.lang))
+    labels = peers.variable_labels(v.lang)
     if found["peers"].empty:
         st.caption(found["note"])
         return
     for row in found["peers"].itertuples(index=False):
         cols = st.columns([1.4, 3.6, 1])
         cols[0].button(f"{row.rank}. {names[row.area_id]}", key=f"peer_{row.area_id}", on_click=_open_profile,
-                       args=(row.area_id,), help="Steckbrief dieses Ortsteils öffnen")
-        cols[1].markdown(f"{peers.row_text(labels[row.similar_by], labels[row.differs_by])} · "
-                         f"Abstand {fmt_number(row.distance, 2)}")
-        badge_text = peers.badge(row.stabil)
+                       args=(row.area_id,), help=TEXT["open_peer"][v.lang])
+        cols[1].markdown(f"{peers.row_text(labels[row.similar_by], labels[row.differs_by], v.lang)} · "
+                         f"{TEXT['distance'][v.lang]} {fmt_number(row.distance, 2, v.lang)}")
+        badge_text = peers.badge(row.stabil, v.lang)
         if badge_text:
             cols[2].markdown(f"**{badge_text}**")
-    st.caption(peers.fixed_note([labels[k] for k in found["variables"]])
+    st.caption(peers.fixed_note([labels[k] for k in found["variables"]], v.lang)
                + (" " + found["note"] if found["note"] else ""))
 
 

@@ -22,14 +22,20 @@ TEXT = {
                "en": "Diamonds: published values of the same definition (real, with source and date)."},
 }
 STATS_TEXT = {
-    "heading": "Veränderung und Trend",
-    "start": "Veränderung ab Startjahr",
-    "method": "Veränderung vom Startjahr bis {latest}: Differenz der Anteile mit 95-%-Intervall nach Newcombe; "
-              "„gestiegen“/„gesunken“ nur, wenn das Intervall 0 ausschließt. Trend: Chi-Quadrat-Test auf "
-              "linearen Trend über die letzten fünf Jahre ({first}–{latest}), nur wenn auch jedes Weglassen "
-              "eines Jahres dieselbe Richtung ergibt.",
-    "not_shares": "Für diesen Indikator (kein Anteil) werden Veränderung und Trend nicht getestet.",
-    "break": "Reihenbruch {year}: {label}. Vergleiche über diesen Bruch hinweg sind nur eingeschränkt möglich.",
+    "heading": {"de": "Veränderung und Trend", "en": "Change and trend"},
+    "start": {"de": "Veränderung ab Startjahr", "en": "Change from start year"},
+    "method": {"de": "Veränderung vom Startjahr bis {latest}: Differenz der Anteile mit 95-%-Intervall nach Newcombe; "
+                     "„gestiegen“/„gesunken“ nur, wenn das Intervall 0 ausschließt. Trend: Chi-Quadrat-Test auf "
+                     "linearen Trend über die letzten fünf Jahre ({first}–{latest}), nur wenn auch jedes Weglassen "
+                     "eines Jahres dieselbe Richtung ergibt.",
+               "en": "Change from the start year to {latest}: difference of the shares with Newcombe's 95 % interval; "
+                     "“increased”/“decreased” only if the interval excludes 0. Trend: chi-square test for a linear "
+                     "trend over the last five years ({first}–{latest}), only if leaving out any one year gives the "
+                     "same direction."},
+    "not_shares": {"de": "Für diesen Indikator (kein Anteil) werden Veränderung und Trend nicht getestet.",
+                   "en": "For this indicator (not a share) change and trend are not tested."},
+    "break": {"de": "Reihenbruch {year}: {label}. Vergleiche über diesen Bruch hinweg sind nur eingeschränkt möglich.",
+              "en": "Series break {year}: {label}. Comparisons across this break are of limited validity."},
 }
 SERIES = ["arbeitslosenquote_ba_dezember"]
 
@@ -64,24 +70,24 @@ st.dataframe(wide, width="stretch")
 table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang,
                 lambda: metadata_for(shown, [v.indicator], v.lang),
                 key="trend_dl")
-st.subheader(STATS_TEXT["heading"])
+st.subheader(STATS_TEXT["heading"][v.lang])
 starts = trendstats.start_years(table, v.indicator)
 url.init("start", starts[0], starts, cast=int)
-start = st.selectbox(STATS_TEXT["start"], starts, key="start")
+start = st.selectbox(STATS_TEXT["start"][v.lang], starts, key="start")
 url.publish("start", start)
 stats = data.derived(trendstats.trend_statistics, ind, tuple(v.ortsteile), start)
 latest = int(stats["year"].iloc[0])
-stats_table = trendstats.trend_table(stats, ind)
+stats_table = trendstats.trend_table(stats, ind, v.lang)
 st.dataframe(stats_table, hide_index=True, width="stretch")
 table_downloads(stats_table, f"veraenderung_{v.indicator}_{start}_{latest}", v.lang,
                 lambda: metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
-for sentence in trendstats.trend_sentences(stats, ind):
+for sentence in trendstats.trend_sentences(stats, ind, v.lang):
     st.markdown("- " + sentence)
-st.caption(STATS_TEXT["method"].format(first=latest - 4, latest=latest)
-           + ("" if ind.is_rate and ind.interval != "poisson" else " " + STATS_TEXT["not_shares"]))
+st.caption(STATS_TEXT["method"][v.lang].format(first=latest - 4, latest=latest)
+           + ("" if ind.is_rate and ind.interval != "poisson" else " " + STATS_TEXT["not_shares"][v.lang]))
 for brk in ind.series_breaks:
     if cmp.series_break_within([brk], min(start, latest - 4), latest) is not None:
-        st.caption(STATS_TEXT["break"].format(year=brk["year"], label=brk["label"]["de"]))
+        st.caption(STATS_TEXT["break"][v.lang].format(year=brk["year"], label=pick(brk["label"], v.lang)))
 
 source_caption(shown, v.lang)
 

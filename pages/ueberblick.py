@@ -6,25 +6,25 @@ import streamlit as st
 from indicators.areas import area_names, focus_ids
 from indicators.export import deck
 from indicators.formats import fmt_number, fmt_pp, fmt_value
-from indicators.views import text
-from indicators.views.comparison import SUPPRESSED_TEXT, row_statistics
+from indicators.views import statwords, text, trendstats
+from indicators.views.comparison import row_statistics
 from ui import data
 from ui.components import chart, chart_alternative, demo_banner, export_available, source_caption, view
 from ui.i18n import t
 
 GAP_HELP = {"de": "Abstand zum Stadtdurchschnitt in Prozentpunkten", "en": "Gap to the city average in percentage points"}
-SINCE = {"de": "seit {year}: {change}", "en": "since {year}: {change}"}
 DECK = {"de": "Foliensatz „Fokusquartiere“ (PowerPoint, 14 Folien)",
         "en": "Slide deck “Focus districts” (PowerPoint, 14 slides)"}
 
 
 
-def card_statistics(row, ind) -> str:
+def card_statistics(row, ind, lang: str = "de") -> str:
     """„863 von 2.210 · deutlich höher als Bochum (99,8 %)“ plus the small-count note (METHODS §2.3, §4)."""
-    stats = row_statistics(row, ind)
+    stats = row_statistics(row, ind, lang)
     parts = []
     if ind.is_rate and pd.notna(row["numerator"]) and pd.notna(row["denominator"]) and row["flag"] != "suppressed":
-        parts.append(f"{fmt_number(row['numerator'])} von {fmt_number(row['denominator'])}")
+        of = "von" if lang == "de" else "of"
+        parts.append(f"{fmt_number(row['numerator'], 0, lang)} {of} {fmt_number(row['denominator'], 0, lang)}")
     parts += [stats["comparison"], stats["note"]]
     return " · ".join(p for p in parts if p)
 
@@ -54,6 +54,8 @@ for theme in catalog.themes.values():
         continue
     ind = catalog.indicators[theme.key_indicator]
     rows = table[(table["indicator_id"] == ind.id) & (table["year"] == year)].set_index("area_id")
+    # „seit <Jahr>“: the Newcombe change from the first year with its §2.4 words (as on the Trends page)
+    since = trendstats.trend_statistics(table, ind, focus_ids(), first_year).set_index("area_id")
     st.subheader(f"{theme.title.get(v.lang, theme.title['de'])} – {ind.label(v.lang, short=True)}")
     st.caption(ind.definition.get(v.lang, ""))
     city_value = rows.loc["bochum", "value"] if "bochum" in rows.index else float("nan")
@@ -64,13 +66,12 @@ for theme in catalog.themes.values():
             "normal" if ind.polarity == "higher_is_better" else "off")
         with col:
             suppressed = row["flag"] == "suppressed"
-            st.metric(names[area_id], SUPPRESSED_TEXT if suppressed else fmt_value(row["value"], ind.unit,
+            st.metric(names[area_id], statwords.SUPPRESSED[v.lang] if suppressed else fmt_value(row["value"], ind.unit,
                                                                                   ind.decimals, v.lang),
                       delta=fmt_pp(row["dev_pp"], ind.decimals, v.lang), delta_color=delta_color,
                       help=GAP_HELP[v.lang])
-            st.caption(SINCE[v.lang].format(year=first_year, change=fmt_pp(row["change_since_base"], ind.decimals,
-                                                                            v.lang)))
-            stats_line = card_statistics(row, ind)
+            st.caption(trendstats.since_text(since.loc[area_id], ind, v.lang))
+            stats_line = card_statistics(row, ind, v.lang)
             if stats_line:
                 st.caption(stats_line)
             chart(data.figure("sparkline_figure", ind.id, area_id, v.lang), key=f"spark_{ind.id}_{area_id}",

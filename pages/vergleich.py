@@ -18,6 +18,8 @@ TEXT = {
     "scatter": {"de": "Zwei Indikatoren im Zusammenhang", "en": "Two indicators together"},
     "x": {"de": "x-Achse", "en": "x axis"},
     "y": {"de": "y-Achse", "en": "y axis"},
+    "compare": {"de": "Vergleich mit Bochum (Konfidenzintervalle)", "en": "Comparison with Bochum (confidence intervals)"},
+    "basis": {"de": "Verglichen mit", "en": "Compared with"},
 }
 
 v = view()
@@ -35,15 +37,15 @@ export_menu("ranking", v.indicator, v.year, focus_ids(), v.lang, key="ranking_ex
 
 if ind.is_rate:
     # the comparison words come only from the codes in the indicator table (METHODS.md §2.3)
-    st.subheader("Vergleich mit Bochum (Konfidenzintervalle)")
+    st.subheader(TEXT["compare"][v.lang])
     url.init("basis", "city", comparison.BASES)
-    basis = st.radio("Verglichen mit", list(comparison.BASES), format_func=comparison.BASES.get, key="basis",
-                     horizontal=True)
+    basis = st.radio(TEXT["basis"][v.lang], list(comparison.BASES), format_func=lambda b: comparison.BASES[b][v.lang],
+                     key="basis", horizontal=True)
     url.publish("basis", basis)
     compared = comparison.comparison_table(data.derived(views.indicator_slice, v.indicator, v.year, "ortsteil"), ind,
-                                         basis)
+                                           basis, v.lang)
     st.dataframe(compared.drop(columns="code"), hide_index=True, width="stretch")
-    st.caption(comparison.METHOD_LABELS[basis])
+    st.caption(comparison.METHOD_LABELS[basis][v.lang])
 
 if ind.is_rate:
     st.subheader(TEXT["groups"][v.lang])

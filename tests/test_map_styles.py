@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import figures
 from indicators.build import pipeline
+from indicators.build.sozialindex import index_for_year
 from indicators.views import mapstyle
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -90,3 +91,71 @@ def test_export_keeps_the_chosen_map_style(table, geo):
                               map_options={"method": "quantiles", "k": 5, "style": "deviation"})
     assert fig.layout.meta["style"] == "deviation"
     assert fig.layout.meta["class_labels"][2].endswith("Pp.")
+
+
+# --- §5 Rendering: borders and projector legend; the chosen style in animation and presentation ---
+
+
+def test_borders_are_grey_half_a_pixel_and_one_and_a_half_in_projector_mode(table, geo):
+    screen = figures.map_figure(table, geo, "kinderarmut", 2024)
+    projector = figures.map_figure(table, geo, "kinderarmut", 2024, large_text=True)
+    assert (screen.data[0].marker.line.color, screen.data[0].marker.line.width) == ("#737373", 0.5)
+    assert (projector.data[0].marker.line.color, projector.data[0].marker.line.width) == ("#737373", 1.5)
+    assert screen.layout.legend.font.size == 13
+    assert projector.layout.legend.font.size == 24          # 18 pt = 24 px
+    index = figures.index_map_figure(index_for_year(table, 2024), geo, 2024, large_text=True)
+    assert (index.data[0].marker.line.width, index.layout.legend.font.size) == (1.5, 24)
+
+
+def test_presentation_map_slide_has_projector_borders_and_legend(table, geo):
+    from indicators.figures import presentation
+
+    step = next(s for s in presentation.sequence(pipeline.load_catalog()) if s.kind == "map")
+    fig = presentation.step_figure(step, table, geo)
+    assert (fig.data[0].marker.line.color, fig.data[0].marker.line.width) == ("#737373", 1.5)
+    assert fig.layout.legend.font.size >= 24
+
+
+def test_animation_keeps_the_deviation_style_in_every_frame(table, geo):
+    fig = figures.map_animation_figure(table, geo, "kinderarmut", style="deviation", level="ortsteil")
+    still = figures.map_figure(table, geo, "kinderarmut", 2016, style="deviation", level="ortsteil")
+    assert fig.layout.meta["style"] == "deviation"
+    assert fig.layout.meta["class_colors"] == ["#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020"]
+    frame = next(f for f in fig.frames if f.name == "2016")
+    assert list(frame.data[0].z) == list(still.data[0].z)
+    assert list(frame.data[0].z) != list(figures.map_figure(table, geo, "kinderarmut", 2016, level="ortsteil",
+                                                            breaks=fig.layout.meta["breaks"]).data[0].z)
+    assert [t.name for t in fig.data if t.showlegend][:5] == list(reversed(still.layout.meta["class_labels"]))
+
+
+def test_presentation_map_slide_follows_the_deviation_choice(table, geo):
+    from indicators.figures import presentation
+
+    step = next(s for s in presentation.sequence(pipeline.load_catalog()) if s.kind == "map")
+    fig = presentation.step_figure(step, table, geo, style="deviation")
+    assert fig.layout.meta["style"] == "deviation"
+    assert fig.layout.meta["class_colors"] == mapstyle.diverging_palette(figures.indicator(step.indicator_id).polarity)
+    with pytest.raises(ValueError, match="Unbekannte Kartendarstellung"):
+        presentation.step_figure(step, table, geo, style="bunt")
+
+
+def test_presentation_page_uses_the_style_chosen_on_the_karte_page():
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.query_params["darstellung"] = "deviation"
+    at.run()
+    at.switch_page("pages/karte.py").run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/praesentation.py").run()
+    assert not at.exception, at.exception
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["meta"]["style"] == "deviation"
+    assert any("Abweichung von Bochum in Prozentpunkten" in c.value for c in at.caption)
+
+
+def test_index_map_in_english_has_no_german_class_words(table, geo):
+    index = index_for_year(table, 2024)
+    fig = figures.index_map_figure(index, geo, 2024, mode="status", lang="en")
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend[:5] == ["Status very low", "Status low", "Status medium", "Status high", "not computed"]
+    assert fig.layout.title.text == "<b>Social index (MSS Berlin method) 2024: Status index</b>"
+    assert "Dynamics:" in fig.data[0].hovertemplate and "Dynamik" not in fig.data[0].hovertemplate
+    assert set(fig.layout.meta["tile_text"]) <= {"high", "medium", "low", "very low", "n/c"}

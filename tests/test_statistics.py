@@ -448,3 +448,41 @@ def test_no_comparison_for_unusable_values(xn, flag, b):
     assert cols["ci_method"][0] == "" and np.isnan(cols["ci95_low"][0])
     assert cmp.compare_with(b, cols["ci95_low"], cols["ci95_high"], cols["ci998_low"],
                             cols["ci998_high"])[0] == "nicht_verglichen"
+
+
+def test_sentence_worked_example_in_english():
+    """The §4 worked example rendered in English: the same codes, English words and number format."""
+    k = load_catalog().indicators["kinderarmut"]
+    code, d, *_ = cmp.change(50, 410, 37, 412)
+    trend_code = cmp.trend([60, 55, 50, 45, 37], [420, 415, 410, 412, 412])[0]
+    l95, u95, l998, u998 = _ci_37()
+    texts = [
+        sentences.value_sentence("District X", 2024, k, 37, 412, 100 * 37 / 412, "en"),
+        sentences.city_sentence(cmp.compare_with(0.12, l95, u95, l998, u998)[()], 12.0, k, "en"),
+        sentences.change_sentence(2022, 100 * 50 / 410, 100 * float(d), code, k, "en"),
+        sentences.trend_sentence(2024, trend_code, k.polarity, lang="en"),
+    ]
+    assert texts == [
+        "District X 2024: 37 of 412 children under 15 live in SGB II benefit households (9.0%).",
+        "This is statistically indistinguishable from Bochum as a whole (12.0%).",
+        "Compared with 2022 (12.2%), the share has fallen by 3.2 percentage points; this is within random variation.",
+        "Trend 2020–2024: no significant change.",
+    ]
+    assert all(sentences.word_count(t) <= sentences.MAX_WORDS for t in texts)
+    alt = sentences.alt_text("line", k.label("en", short=True), "District X", "2020–2024", texts, lang="en")
+    assert alt.startswith("Line chart: ") and alt.endswith(" Trend 2020–2024: no significant change.")
+    assert sentences.city_sentence("deutlich_hoeher", 12.0, k, "en") == \
+        "This is significantly higher than in Bochum as a whole (12.0%)."
+    assert sentences.change_sentence(2022, 12.2, 3.0, "deutlich_gestiegen", k, "en") == \
+        "Compared with 2022 (12.2%), the share has risen by 3.0 percentage points (statistically significant, 99.8 %)."
+    assert sentences.trend_sentence(2024, "fallend", "higher_is_worse", lang="en") == "Trend 2020–2024: falling (favourable)."
+    assert sentences.missing_sentence("Hamme", 2024, True, "en") == "Hamme 2024: value confidential (data protection)."
+    assert sentences.small_count_sentence("en") == "Small numbers – interpret with caution."
+    row = {"status_class": "niedrig", "dynamics_class": "positiv", "gesamt": "3+", "grenzfall": True, "excluded": ""}
+    assert sentences.index_sentence("I", 2024, row, "en") == \
+        "I 2024: status low, dynamics positive (group 3+), MSS Berlin method. Borderline: close to a class boundary."
+    assert sentences.peers_sentence(["C", "F"], "en") == "Most similar districts by population structure: C, F."
+    fallback = load_catalog().indicators["arbeitslosenanteil"]
+    assert sentences.value_sentence("Hamme", 2024, fallback, 1234, 10000, 12.34, "en").startswith(
+        "Hamme 2024: ") and " 1,234 of 10,000 (12.3%)." in sentences.value_sentence(
+        "Hamme", 2024, fallback, 1234, 10000, 12.34, "en")

@@ -20,8 +20,10 @@ from indicators.build.sozialindex import (
     index_years,
     load_index_config,
 )
-from indicators.build.statistics import STATISTICS_COLUMNS
+from indicators.build.statistics import STATISTICS_COLUMNS, add_statistics
+from indicators.catalog import load_catalog
 from indicators.paths import PROJECT_DIR
+from indicators.schema import INDICATOR_COLUMNS
 
 FOCUS = ["kruppwerke", "hamme", "querenburg", "wattenscheid_mitte"]
 
@@ -60,6 +62,20 @@ def test_row_matches_the_engine(table):
     xs = [_row(table, "hamme", y, "kinderarmut") for y in range(2020, 2025)]
     tcode, chi, slope, _ = cmp.trend([r.numerator for r in xs], [r.denominator for r in xs])
     assert row.trend_class == tcode[()] and row.trend_chi2 == pytest.approx(float(chi))
+
+
+def test_one_pass_over_all_indicators_equals_one_indicator_at_a_time(table):
+    """The build computes every indicator in one vectorised pass; each indicator's columns must be the
+    same as when that indicator is computed alone (no series, city or year leaks between indicators),
+    also with the rows shuffled."""
+    catalog = load_catalog()
+    base = table[INDICATOR_COLUMNS]
+    shuffled = add_statistics(base.sample(frac=1.0, random_state=7), catalog).loc[table.index]
+    pd.testing.assert_frame_equal(shuffled, table, check_exact=True)
+    for iid in catalog.indicators:
+        rows = base[base.indicator_id == iid]
+        alone = add_statistics(rows, catalog)
+        pd.testing.assert_frame_equal(alone, table.loc[rows.index], check_exact=True)
 
 
 def test_first_years_have_no_change_or_trend(table):

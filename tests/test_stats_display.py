@@ -126,3 +126,81 @@ def test_zip_bundle_tables_carry_the_statistics_columns(table, monkeypatch):
     hamme = xlsx[xlsx.iloc[:, 0] == "hamme"].iloc[0]
     assert hamme["95-%-Intervall untere Grenze"] == 37.04
     assert hamme["Vergleich mit Bochum"] == "deutlich höher als Bochum (99,8 %)"
+
+
+def _app(page: str, **query) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_ueberblick_since_line_is_the_newcombe_change_with_its_words():
+    """METHODS §2.4 on the cards: Querenburg's Langzeitarbeitslosenanteil 2012 → 2024 on the demo data."""
+    de = [c.value for c in _app("pages/ueberblick.py").caption]
+    assert "seit 2012: −1,0 Prozentpunkte (−1,5 bis −0,5 Pp.) – deutlich gesunken (99,8 %)" in de
+    assert "seit 2012: +0,3 Prozentpunkte (−0,4 bis 1,0 Pp.) – keine gesicherte Veränderung" in de   # Kruppwerke
+    assert not [c for c in de if c.startswith("seit 2012:") and " – " not in c]     # never a bare difference
+    en = [c.value for c in _app("pages/ueberblick.py", lang="en").caption]
+    assert "since 2012: −1.0 percentage points (−1.5 to −0.5 pp) – significantly decreased (99.8 %)" in en
+
+
+def test_karte_table_and_downloads_share_the_statistics_columns(table):
+    from indicators import views
+
+    rows = views.indicator_slice(table, "kinderarmut", 2024, "ortsteil")
+    screen, files = views.display_table(rows), views.people_table(rows)
+    headers = ["95-%-Intervall untere Grenze", "95-%-Intervall obere Grenze", "Vergleich mit Bochum", "Bewertung",
+               "Fallzahl-Hinweis"]
+    assert list(screen.columns[-5:]) == headers == list(files.columns[-5:])
+    hamme = screen[screen.iloc[:, 0] == "Hamme"].iloc[0]
+    assert (hamme["95-%-Intervall untere Grenze"], hamme["95-%-Intervall obere Grenze"]) == ("37,0", "41,1")
+    assert hamme["Vergleich mit Bochum"] == "deutlich höher als Bochum (99,8 %)" and hamme["Bewertung"] == "ungünstiger"
+    at = _app("pages/karte.py", ind="kinderarmut", jahr="2024")
+    shown = at.dataframe[0].value
+    assert list(shown.columns[-5:]) == headers
+    assert shown[shown.iloc[:, 0] == "Hamme"].iloc[0]["Vergleich mit Bochum"] == "deutlich höher als Bochum (99,8 %)"
+    en = _app("pages/karte.py", ind="kinderarmut", jahr="2024", lang="en").dataframe[0].value
+    assert list(en.columns[-5:]) == ["95 % interval lower limit", "95 % interval upper limit", "Comparison with Bochum",
+                                     "Evaluation", "Small-number note"]
+    assert en[en.iloc[:, 0] == "Hamme"].iloc[0]["Comparison with Bochum"] == "significantly higher than Bochum (99.8 %)"
+
+
+GERMAN_STATISTICS_WORDS = ("Gegenüber", "Prozentpunkte", "gesichert", "Veränderung", "Schwankungen", "Reihenbruch",
+                           "statistisch", "ähnlich", "höher als", "niedriger als", "geheim", "Fallzahl", "Ortsteil",
+                           "Intervall", "gestiegen", "gesunken", "Bochum insgesamt")
+
+
+def _german_in(texts) -> list[str]:
+    return [t for t in texts if any(w in t for w in GERMAN_STATISTICS_WORDS)]
+
+
+def test_english_trends_vergleich_and_steckbrief_show_no_german_sentence():
+    at = _app("pages/trends.py", ind="sgb2_quote", ot=["hamme", "stiepel"], start="2018", lang="en")
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
+    texts += [str(c) for df in at.dataframe for c in df.value.columns]
+    texts += [str(x) for x in at.dataframe[1].value.to_numpy().ravel()]
+    assert _german_in(texts) == []
+    assert any(t.startswith("- Hamme: Compared with 2018 (26.9%), the share has fallen by 0.3 percentage points; "
+                            "this is within random variation") for t in texts), texts
+    vergleich = _app("pages/vergleich.py", ind="kinderarmut", jahr="2024", lang="en")
+    compared = vergleich.dataframe[0].value
+    assert list(compared.columns) == ["District", "Value", "Cases", "95 % interval", "Comparison", "Evaluation", "Note"]
+    assert _german_in([str(x) for x in compared.to_numpy().ravel()] + [c.value for c in vergleich.caption]) == []
+    profile = _app("pages/steckbrief.py", gebiet="hamme", jahr="2024", lang="en")
+    # the published figures keep their own (German) definitions; everything of issue 13 is English
+    generated = [m.value for m in profile.markdown if "](http" not in m.value]
+    assert _german_in(generated + [s.value for s in profile.subheader]) == []
+    assert any(t.startswith("**Child poverty:** Hamme 2024: 863 of 2,210 children under 15 live in SGB II "
+                            "benefit households (39.0%). This is significantly higher than in Bochum as a whole")
+               for t in generated), generated
+
+
+def test_english_daten_page_states_the_statistics_caveats_in_english():
+    at = _app("pages/daten.py", lang="en")
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("- Shares get a Wilson interval (95 % and 99.8 %)") for t in texts)
+    assert not any("Wilson-Intervall" in t for t in texts)

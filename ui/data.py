@@ -189,34 +189,36 @@ def locator_map(area_id: str):
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _slide(version: str, n: int, lang: str):
+def _slide(version: str, n: int, lang: str, style: str = "classes"):
     from indicators.figures import presentation
 
     table = _table(version)
     step = presentation.sequence(catalog())[n - 1]
-    return (presentation.step_figure(step, table, _geometry("ortsteil", version), lang),
+    return (presentation.step_figure(step, table, _geometry("ortsteil", version), lang, style),
             presentation.step_rows(step, table), presentation.step_subtitle(step, table, lang))
 
 
-def slide(n: int, lang: str):
-    """(figure, rows, subtitle) of presentation slide n (1-based), cached."""
-    return _slide(data_version(), n, lang)
+def slide(n: int, lang: str, style: str = "classes"):
+    """(figure, rows, subtitle) of presentation slide n (1-based), cached; ``style`` is the map style."""
+    return _slide(data_version(), n, lang, style)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _map_animation(version: str, indicator_id: str, level: str, method: str, k: int, focus: tuple, lang: str):
+def _map_animation(version: str, indicator_id: str, level: str, method: str, k: int, focus: tuple, lang: str,
+                   style: str = "classes"):
     from indicators import figures
     from indicators.views import classify
 
     table = _table(version)
-    breaks = classify.fixed_breaks(table, indicator_id, method, k, level=level)
+    breaks = classify.fixed_breaks(table, indicator_id, method, k, level=level) if style == "classes" else None
     return figures.map_animation_figure(table, _geometry(level, version), indicator_id, method=method, k=k,
-                                        breaks=breaks, focus_ids=focus, lang=lang, level=level)
+                                        breaks=breaks, focus_ids=focus, lang=lang, level=level, style=style)
 
 
-def map_animation(indicator_id: str, *, level: str, method: str, k: int, focus=(), lang: str = "de"):
-    """The Karte page's play-through-the-years map (cached)."""
-    return _map_animation(data_version(), indicator_id, level, method, int(k), tuple(focus), lang)
+def map_animation(indicator_id: str, *, level: str, method: str, k: int, focus=(), lang: str = "de",
+                  style: str = "classes"):
+    """The Karte page's play-through-the-years map (cached), in the map style chosen on the page."""
+    return _map_animation(data_version(), indicator_id, level, method, int(k), tuple(focus), lang, style)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -440,17 +442,18 @@ def sozialindex(year: int, indicators: tuple | None = None):
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _index_map(version: str, year: int, indicators: tuple, mode: str, focus: tuple):
+def _index_map(version: str, year: int, indicators: tuple, mode: str, focus: tuple, lang: str = "de"):
     from indicators import figures
 
     index, _ = _index(version, year, indicators)
     demo = bool(_table(version)["is_demo"].any())
-    return figures.index_map_figure(index, geometry("ortsteil"), year, mode=mode, focus_ids=focus, demo=demo)
+    return figures.index_map_figure(index, geometry("ortsteil"), year, mode=mode, focus_ids=focus, demo=demo,
+                                    lang=lang)
 
 
-def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple):
-    """The index map of one year and mode (cached; pages must not modify it)."""
-    return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus))
+def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple, lang: str = "de"):
+    """The index map of one year and mode in lang (cached; pages must not modify it)."""
+    return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

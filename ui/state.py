@@ -12,6 +12,9 @@ from ui import url
 from ui.i18n import LANGUAGES, t
 
 DEFAULT_INDICATOR = "langzeitarbeitslosenanteil"
+# the map style chosen on the Karte page ('classes', 'deviation', 'comparison'); the presentation's map
+# slides follow it (a plain key: a widget's own value is forgotten when its page is left)
+MAP_STYLE_KEY = "map_style"
 
 # (script, title key, icon, url path); emoji icons only: Material icons load a web font
 PAGES = [

@@ -29,47 +29,57 @@ def _root_of(areas: pd.DataFrame) -> dict[str, str]:
     return roots
 
 
-def _combine_text(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """Join two ';'-lists of ids elementwise, without duplicates ('' where both are empty)."""
-    pairs = pd.DataFrame({"a": a.fillna("").astype(str).to_numpy(), "b": b.fillna("").astype(str).to_numpy()})
-    unique = pairs.drop_duplicates()
-    joined = {
-        (x, y): ";".join(sorted({p for p in f"{x};{y}".split(";") if p}))
-        for x, y in zip(unique["a"], unique["b"])
-    }
-    return np.array([joined[k] for k in zip(pairs["a"], pairs["b"])], dtype=object)
+def _combine_text(a, b) -> np.ndarray:
+    """Join two ';'-lists of ids elementwise, without duplicates ('' where both are empty).
+
+    Each distinct pair is joined once (a build has a handful of source lists, thousands of rows).
+
+    >>> _combine_text(np.array(["demo", "", "a;b"], dtype=object), np.array(["demo", "", "c;a"], dtype=object)).tolist()
+    ['demo', '', 'a;b;c']
+    """
+    joined: dict = {}
+    out = []
+    for key in zip(a.tolist(), b.tolist()):
+        text = joined.get(key)
+        if text is None:
+            text = joined[key] = ";".join(sorted({p for p in f"{key[0]};{key[1]}".split(";") if p}))
+        out.append(text)
+    return np.array(out, dtype=object)
 
 
-def _one_indicator(ind: Indicator, values, flags, sources) -> pd.DataFrame:
-    """Value, numerator, denominator, flag and sources of one indicator for every area and year."""
-    index = values.index
-    missing_col = pd.Series(np.nan, index=index)
-    num = values[ind.numerator] if ind.numerator in values else missing_col
-    num_flag = flags[ind.numerator] if ind.numerator in flags else pd.Series("missing", index=index)
-    num_src = sources[ind.numerator] if ind.numerator in sources else pd.Series("", index=index)
+def _text_columns(wide: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each variable's column of a text field (flag, source_id) as an object array, '' where empty.
+
+    Plain object arrays once per build: per-indicator work on pandas string columns was most of the
+    build time (METHODS benchmark, build_s < 0.5 s)."""
+    cells = wide.to_numpy(dtype=object)
+    cells[pd.isna(cells)] = ""
+    return {str(col): cells[:, i] for i, col in enumerate(wide.columns)}
+
+
+def _one_indicator(ind: Indicator, values: dict, flags: dict, sources: dict, size: int) -> dict:
+    """Value, numerator, denominator, flag and sources of one indicator for every area and year
+    (arrays in the row order of the wide frames)."""
+    nothing = np.full(size, np.nan)
+    num = values.get(ind.numerator, nothing)
+    num_flag = flags.get(ind.numerator, np.full(size, "missing", dtype=object))
+    num_src = sources.get(ind.numerator, np.full(size, "", dtype=object))
     if ind.is_rate:
-        den = values[ind.denominator] if ind.denominator in values else missing_col
-        den_flag = flags[ind.denominator] if ind.denominator in flags else pd.Series("missing", index=index)
-        den_src = sources[ind.denominator] if ind.denominator in sources else pd.Series("", index=index)
+        den = values.get(ind.denominator, nothing)
+        den_flag = flags.get(ind.denominator, np.full(size, "missing", dtype=object))
+        den_src = sources.get(ind.denominator, np.full(size, "", dtype=object))
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(den.to_numpy() > 0, num.to_numpy() / den.to_numpy() * ind.scale, np.nan)
-        flag = num_flag.fillna("").where(num_flag.fillna("") != "", den_flag.fillna(""))
-        flag = flag.where(~(den.eq(0) & flag.eq("")), FLAG_NO_DENOMINATOR)
+            value = np.where(den > 0, num / den * ind.scale, np.nan)
+        flag = np.where(num_flag != "", num_flag, den_flag)
+        flag = np.where((den == 0) & (flag == ""), FLAG_NO_DENOMINATOR, flag)
         source_ids = _combine_text(num_src, den_src)
     else:
-        den = missing_col
-        value = num.to_numpy() * ind.scale
-        flag = num_flag.fillna("")
-        source_ids = num_src.fillna("").astype(str).to_numpy()
-    flag = np.where(np.isnan(value), np.where(flag.to_numpy() == "", "missing", flag.to_numpy()), "")
-    frame = index.to_frame(index=False)
-    frame["indicator_id"] = ind.id
-    frame["value"] = value
-    frame["numerator"] = num.to_numpy()
-    frame["denominator"] = den.to_numpy()
-    frame["flag"] = flag
-    frame["source_ids"] = source_ids
-    return frame
+        den = nothing
+        value = num * ind.scale
+        flag = num_flag
+        source_ids = num_src
+    flag = np.where(np.isnan(value), np.where(flag == "", "missing", flag), "").astype(object)
+    return {"value": value, "numerator": num, "denominator": den, "flag": flag, "source_ids": source_ids}
 
 
 def _add_references(table: pd.DataFrame, areas: pd.DataFrame, rates: set[str]) -> pd.DataFrame:
@@ -108,11 +118,20 @@ def change_since(table: pd.DataFrame, base_year: int | None = None) -> pd.Series
 def indicator_table(counts_all_levels: pd.DataFrame, catalog: Catalog, areas: pd.DataFrame,
                     base_year: int | None = None) -> pd.DataFrame:
     """The long indicator table (schema.INDICATOR_COLUMNS) from counts of every level."""
-    values = _wide(counts_all_levels, "value").astype("float64")
-    flags = _wide(counts_all_levels, "flag")
-    sources = _wide(counts_all_levels, "source_id")
-    parts = [_one_indicator(ind, values, flags, sources) for ind in catalog.indicators.values()]
-    table = pd.concat(parts, ignore_index=True)
+    wide = _wide(counts_all_levels, "value").astype("float64")
+    values = {str(col): wide[col].to_numpy(dtype=float) for col in wide.columns}
+    flags = _text_columns(_wide(counts_all_levels, "flag").reindex(wide.index))
+    sources = _text_columns(_wide(counts_all_levels, "source_id").reindex(wide.index))
+    size, indicators = len(wide), list(catalog.indicators.values())
+    parts = [_one_indicator(ind, values, flags, sources, size) for ind in indicators]
+    columns = {
+        "area_id": np.tile(wide.index.get_level_values("area_id").to_numpy(dtype=object), len(parts)),
+        "year": np.tile(wide.index.get_level_values("year").to_numpy(), len(parts)),
+        "indicator_id": np.repeat(np.array([ind.id for ind in indicators], dtype=object), size),
+    }
+    for col in ("value", "numerator", "denominator", "flag", "source_ids"):
+        columns[col] = np.concatenate([part[col] for part in parts]) if parts else np.array([])
+    table = pd.DataFrame(columns)
     table["year"] = table["year"].astype("int64")
     demo_lists = {ids: DEMO_SOURCE_ID in ids.split(";") for ids in table["source_ids"].unique()}
     table["is_demo"] = table["source_ids"].map(demo_lists).astype(bool)

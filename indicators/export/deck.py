@@ -249,17 +249,16 @@ def focus_slides(table: pd.DataFrame, lang: str = "de", geo=None) -> list[SlideS
             specs.append(SlideSpec(title=words[title_key].format(**labels), image=png,
                                    subtitle=words[sub_key], source=export.source_line(shown, lang),
                                    notes=notes,
-                                   # the §4 templates are German only
-                                   speaker_notes=theme_notes(table, iid, year) if lang == "de" else ""))
+                                   speaker_notes=theme_notes(table, iid, year, lang)))
     index = index_slide(table, lang, geo)
     return specs + ([index] if index is not None else [])
 
 
-def theme_notes(table: pd.DataFrame, indicator_id: str, year: int) -> str:
+def theme_notes(table: pd.DataFrame, indicator_id: str, year: int, lang: str = "de") -> str:
     """Speaker notes of a theme's slides: the generated sentences (METHODS §4) of each focus Ortsteil."""
     ind = load_catalog().indicators[indicator_id]
     names = area_names()
-    return "\n".join(" ".join(indicator_summary(table, a, names[a], year, ind)) for a in focus_ids())
+    return "\n".join(" ".join(indicator_summary(table, a, names[a], year, ind, lang=lang)) for a in focus_ids())
 
 
 INDEX_TEXT = {"de": {"title": "Sozialindex {year}",
@@ -276,13 +275,13 @@ def index_slide(table: pd.DataFrame, lang: str, geo) -> SlideSpec | None:
         return None
     rows = table[table["indicator_id"].isin(load_index_config().indicators) & (table["year"] == year)]
     fig = builders.index_map_figure(index, geo, year, mode="gesamt", focus_ids=focus_ids(),
-                                    demo=is_illustrative(rows), large_text=True)
+                                    demo=is_illustrative(rows), large_text=True, lang=lang)
     fig.update_layout(title=None, margin={"t": SLIDE_TOP_MARGIN_PX["map"]})
     width, height = CHART_PX["map"]
     png = export.render(fig, "png", width=width, height=height, scale=CHART_SCALE)
     names = area_names()
     by_area = index.set_index("area_id")
-    notes = "\n".join(index_sentence(names[a], year, by_area.loc[a].to_dict()) for a in focus_ids()
+    notes = "\n".join(index_sentence(names[a], year, by_area.loc[a].to_dict(), lang) for a in focus_ids()
                       if a in by_area.index)
     words = INDEX_TEXT.get(lang, INDEX_TEXT["de"])
     return SlideSpec(title=words["title"].format(year=year), image=png, subtitle=words["sub"],

@@ -490,9 +490,11 @@ def _sources(pdf: FPDF, value_sources: list[str], refs: dict[str, int], sources:
 
 
 STATEMENTS_HEADING = "Einordnung: Vergleich, Veränderung und Trend (statistisch geprüft)"
+STATEMENTS_HEADINGS = {"de": STATEMENTS_HEADING,
+                       "en": "In context: comparison, change and trend (statistically tested)"}
 
 
-def statement_rows(table: pd.DataFrame, area_id: str, year: int) -> list[tuple[str, str]]:
+def statement_rows(table: pd.DataFrame, area_id: str, year: int, lang: str = "de") -> list[tuple[str, str]]:
     """(short title, generated sentences of METHODS §4) per key indicator: count, comparison code,
     change, trend and the small-count note — wording only from the statistics codes."""
     catalog = load_catalog()
@@ -500,15 +502,16 @@ def statement_rows(table: pd.DataFrame, area_id: str, year: int) -> list[tuple[s
     out = []
     for iid in key_indicator_ids():
         ind = catalog.indicators[iid]
-        out.append((ind.label("de", short=True), " ".join(indicator_summary(table, area_id, name, year, ind))))
+        out.append((ind.label(lang, short=True),
+                    " ".join(indicator_summary(table, area_id, name, year, ind, lang=lang))))
     return out
 
 
-def _statements(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
-    """The generated sentences (German only: the templates of METHODS §4 are German)."""
+def _statements(pdf: FPDF, rows: list[tuple[str, str]], lang: str = "de") -> None:
+    """The generated sentences of METHODS §4 for the key indicators."""
     if not rows:
         return
-    _heading(pdf, STATEMENTS_HEADING, size=9.5, space_before=3)
+    _heading(pdf, STATEMENTS_HEADINGS.get(lang, STATEMENTS_HEADING), size=9.5, space_before=3)
     for title, text in rows:
         pdf.set_font(FONT, "B", 7.8)
         pdf.multi_cell(0, 3.6, title, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -546,7 +549,7 @@ def _compose(parts: dict, cap: int | None, lang: str) -> FPDF:
     _trend_grid(pdf, parts["trends"], words["trends"].format(first=parts["first_year"], last=parts["year"],
                                                              name=parts["name"]))
     _trend_legend(pdf, parts["name"], parts["bezirk"], lang)
-    _statements(pdf, parts["statements"])
+    _statements(pdf, parts["statements"], lang)
     _published_table(pdf, parts["published"], cap, parts["name"], parts["refs"], lang)
     _sources(pdf, parts["value_sources"], parts["refs"], parts["sources"], lang)
     return pdf
@@ -577,7 +580,7 @@ def _parts(table: pd.DataFrame, area_id: str, year: int, lang: str, geo=None) ->
                     trend_png(table, i, area_id, lang)) for i in keys],
         "published": published, "sources": sources,
         "value_sources": value_source_ids(table, area_id), "notes": notes,
-        "statements": statement_rows(table, area_id, year) if lang == "de" else [],
+        "statements": statement_rows(table, area_id, year, lang),
     }
 
 

@@ -25,8 +25,8 @@ from indicators import views
 from indicators.areas import CITY_ID, area_names, parent_of
 from indicators.catalog import Indicator, load_catalog, load_sources
 from indicators.formats import MISSING_TEXT, fmt_date, fmt_number, fmt_pp, fmt_value
-from indicators.views import classify, mapstyle
-from indicators.views.comparison import SUPPRESSED_TEXT, row_statistics
+from indicators.views import classify, mapstyle, statwords
+from indicators.views.comparison import row_statistics
 from indicators.words import pick
 
 # --- offline plotly ---
@@ -310,22 +310,26 @@ def map_classes(values, ind: Indicator, method: str, k: int, breaks, lang: str) 
 
 
 MAP_STYLES = ("classes", "deviation", "comparison")
-STYLE_LABELS = {"deviation": "fünf Klassen um 0: ±0,5 und ±1,5 Standardabweichungen, über alle Jahre",
-                "comparison": "95-%- und 99,8-%-Konfidenzintervall"}
-STYLE_TITLES = {"deviation": "Abweichung von Bochum", "comparison": "Vergleich mit Bochum"}
+STYLE_LABELS = {"deviation": {"de": "fünf Klassen um 0: ±0,5 und ±1,5 Standardabweichungen, über alle Jahre",
+                              "en": "five classes around 0: ±0.5 and ±1.5 standard deviations, over all years"},
+                "comparison": {"de": "95-%- und 99,8-%-Konfidenzintervall",
+                               "en": "95 % and 99.8 % confidence intervals"}}
+STYLE_TITLES = {"deviation": {"de": "Abweichung von Bochum", "en": "Deviation from Bochum"},
+                "comparison": {"de": "Vergleich mit Bochum", "en": "Comparison with Bochum"}}
 
 
-def style_classes(table: pd.DataFrame, rows: pd.DataFrame, ind: Indicator, style: str, level: str) -> dict:
+def style_classes(table: pd.DataFrame, rows: pd.DataFrame, ind: Indicator, style: str, level: str,
+                  lang: str = "de") -> dict:
     """Classes of the deviation map (centred on 0, cuts ±0.5 s, ±1.5 s pooled over years) or of the
     comparison map (the five §2.3 codes), with the diverging palette of the polarity (METHODS §5)."""
     colors = mapstyle.diverging_palette(ind.polarity)
     if style == "deviation":
         pooled = table.loc[(table["indicator_id"] == ind.id) & (table["level"] == level), "dev_pp"]
         classes, cuts = mapstyle.deviation_classes(rows["dev_pp"], pooled)
-        return {"breaks": [float(c) for c in cuts], "labels": mapstyle.deviation_labels(cuts, ind.decimals),
+        return {"breaks": [float(c) for c in cuts], "labels": mapstyle.deviation_labels(cuts, ind.decimals, lang),
                 "colors": colors, "classes": np.array(classes)}
     codes = rows["compare_city"] if "compare_city" in rows else pd.Series([""] * len(rows))
-    return {"breaks": [], "labels": list(mapstyle.COMPARISON_LABELS), "colors": colors,
+    return {"breaks": [], "labels": mapstyle.comparison_labels(lang), "colors": colors,
             "classes": np.array(mapstyle.comparison_classes(codes.fillna("")))}
 
 
@@ -347,7 +351,7 @@ def _hover_template(ind: Indicator, year: int, lang: str) -> str:
                   f"{word('deviation', lang)}: %{{customdata[5]}}"]
     lines.append(f"{word('classes', lang)}: %{{customdata[6]}}")
     if ind.is_rate:   # METHODS §2.3: interval, the comparison code's words, the small-count note
-        lines += ["95-%-Intervall: %{customdata[8]}", "%{customdata[9]}%{customdata[10]}"]
+        lines += [f"{pick(statwords.INTERVAL_95, lang)}: %{{customdata[8]}}", "%{customdata[9]}%{customdata[10]}"]
     return "<br>".join(lines) + "<extra></extra>"
 
 
@@ -356,11 +360,11 @@ def _map_customdata(rows: pd.DataFrame, names: dict, ind: Indicator, classes, la
     interval, comparison words, note] — a suppressed value reads „geheim“, never 0."""
     out = []
     for row, cls in zip(rows.itertuples(index=False), classes):
-        stats = row_statistics(row, ind)
+        stats = row_statistics(row, ind, lang)
         out.append([
             _none_if_nan(row.value),
             esc(names.get(row.area_id, row.area_id)),
-            SUPPRESSED_TEXT if getattr(row, "flag", "") == "suppressed" else fmt_ind(row.value, ind, lang),
+            pick(statwords.SUPPRESSED, lang) if getattr(row, "flag", "") == "suppressed" else fmt_ind(row.value, ind, lang),
             fmt_number(getattr(row, "numerator", np.nan), 0, lang),
             fmt_number(getattr(row, "denominator", np.nan), 0, lang),
             deviation_text(getattr(row, "dev_pp", np.nan), getattr(row, "dev_pct", np.nan), ind, lang),
@@ -380,7 +384,8 @@ def _main_map_trace(rows, geojson, names, ind, year, cls, lang, large_text) -> g
         geojson=geojson, locations=rows["area_id"].tolist(), featureidkey="id",
         z=[int(c) for c in cls["classes"]], zmin=-1.5, zmax=n - 0.5,
         colorscale=discrete_colorscale(cls["colors"]), showscale=False,
-        marker={"line": {"color": AREA_BORDER, "width": 1.0 * LINE_SCALE[large_text]}},
+        # grey borders (METHODS §5): white ones would hide the near-white middle classes
+        marker={"line": {"color": mapstyle.BORDER_COLOUR, "width": mapstyle.border_width(large_text)}},
         customdata=_map_customdata(rows, names, ind, cls["classes"], cls["labels"], lang),
         hovertemplate=_hover_template(ind, year, lang), name=ind.label(lang, short=True), showlegend=False,
     )
@@ -405,7 +410,7 @@ def _legend_swatch(name: str, color: str, symbol: str = "square", line_color: st
 
 
 def _label_trace(geo_gdf, rows, names, fills: dict, focus: set, selected_id, label_all: bool,
-                 large_text: bool) -> go.Scattergeo | None:
+                 large_text: bool, lang: str = "de") -> go.Scattergeo | None:
     """Area names at points inside the shapes (plotly draws none on choropleths)."""
     from indicators.geometry import label_points
 
@@ -417,7 +422,7 @@ def _label_trace(geo_gdf, rows, names, fills: dict, focus: set, selected_id, lab
     # METHODS §5: a choropleth cannot hatch, so a suppressed value is marked by the tile text „geheim“
     hidden = set(rows.loc[rows["flag"].eq("suppressed"), "area_id"]) if "flag" in rows else set()
     for area_id in wanted["area_id"]:
-        label = wrap_label(esc(names.get(area_id, area_id))) + (f"<br>{SUPPRESSED_TEXT}" if area_id in hidden else "")
+        label = wrap_label(esc(names.get(area_id, area_id))) + (f"<br>{pick(statwords.SUPPRESSED, lang)}" if area_id in hidden else "")
         texts.append(f"<b>{label}</b>" if area_id in focus or area_id == selected_id else label)
         colors.append(label_color(fills.get(area_id, NO_DATA_COLOR)))
     return go.Scattergeo(lon=wanted["lon"].tolist(), lat=wanted["lat"].tolist(), text=texts, mode="text",
@@ -465,7 +470,7 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         if large_text and ind.polarity != "neutral" and len(cls["labels"]) in mapstyle.ALLOWED_K:
             cls["colors"] = mapstyle.sequential_palette(ind.polarity, len(cls["labels"]), projector=True)
     else:
-        cls = style_classes(table, rows, ind, style, level)
+        cls = style_classes(table, rows, ind, style, level, lang)
     geojson = to_geojson_dict(geo_gdf)
     fills = {a: (cls["colors"][c] if c >= 0 else NO_DATA_COLOR) for a, c in zip(rows["area_id"], cls["classes"])}
     geo_ids = set(geo_gdf["area_id"])
@@ -477,15 +482,15 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         fig.add_trace(_outline_trace(geojson, focus, FOCUS_OUTLINE, 3.0 * scale, word("focus", lang)))
     if selected_id in geo_ids:
         fig.add_trace(_outline_trace(geojson, [selected_id], SELECTED_OUTLINE, 4.5 * scale, word("selected", lang)))
-    labels = _label_trace(geo_gdf, rows, names, fills, set(focus), selected_id, label_all, large_text)
+    labels = _label_trace(geo_gdf, rows, names, fills, set(focus), selected_id, label_all, large_text, lang)
     if labels is not None:
         fig.add_trace(labels)
     for label, color in reversed(list(zip(cls["labels"], cls["colors"]))):
         fig.add_trace(_legend_swatch(label, color, group="classes"))
-    fig.add_trace(_legend_swatch(mapstyle.NO_COMPARISON_LABEL if style == "comparison" else word("no_data", lang),
+    fig.add_trace(_legend_swatch(pick(mapstyle.NO_COMPARISON, lang) if style == "comparison" else word("no_data", lang),
                                  NO_DATA_COLOR, group="classes"))
     if "flag" in rows and rows["flag"].eq("suppressed").any():   # „geheim“: the same grey, its own entry
-        fig.add_trace(_legend_swatch(f"{SUPPRESSED_TEXT} (Datenschutz)", NO_DATA_COLOR, group="classes"))
+        fig.add_trace(_legend_swatch(statwords.suppressed_note(lang), NO_DATA_COLOR, group="classes"))
     if focus:
         fig.add_trace(_legend_swatch(word("focus", lang), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
                                      group="outline"))
@@ -493,7 +498,7 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         fig.add_trace(_legend_swatch(esc(names.get(selected_id, selected_id)), SELECTED_OUTLINE, "square-open",
                                      SELECTED_OUTLINE, 3, group="outline"))
 
-    method_label = STYLE_LABELS[style] if style != "classes" else (
+    method_label = pick(STYLE_LABELS[style], lang) if style != "classes" else (
         METHOD_LABELS.get(lang, METHOD_LABELS["de"]).get(method, method)) if breaks is None else (
         f"{METHOD_LABELS.get(lang, METHOD_LABELS['de']).get(method, method)}, "
         + ("über alle Jahre fest" if lang == "de" else "fixed across years"))
@@ -502,11 +507,11 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
         title=title_dict(f"{ind.label(lang, short=True)} {year}", ind.label(lang), large_text),
         geo=_geo_layout(geo_gdf, MAP_DOMAIN_X), height=MAP_HEIGHT[large_text],
         margin={"l": 10, "r": 10, "t": 80 if not large_text else 110, "b": 10},
-        legend={"title": {"text": f"{STYLE_TITLES.get(style) or value_axis_title(ind, lang)}"
+        legend={"title": {"text": f"{pick(STYLE_TITLES.get(style), lang) or value_axis_title(ind, lang)}"
                                   f"<br><sub>{esc(method_label)}</sub>"},
                 "x": 1.0, "xanchor": "right", "y": 0.5, "yanchor": "middle", "itemclick": False,
                 "itemdoubleclick": False, "bgcolor": "rgba(255,255,255,0.85)",
-                "font": {"size": FONT_SIZE[large_text]}},
+                "font": {"size": mapstyle.legend_font_px(large_text, FONT_SIZE[large_text])}},
         meta={"kind": "map", "indicator_id": indicator_id, "year": int(year), "level": level,
               "method": method, "k": int(k), "style": style, "fixed_breaks": breaks is not None, "breaks": cls["breaks"],
               "class_labels": cls["labels"], "class_colors": cls["colors"], "no_data_color": NO_DATA_COLOR,
@@ -522,15 +527,19 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
 
 def map_animation_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, *, method: str = "quantiles",
                          k: int = 5, breaks=None, focus_ids=(), lang: str = "de", large_text: bool = False,
-                         level: str | None = None) -> go.Figure:
-    """The map with a year slider and a play button; classes fixed over all years (same colours)."""
+                         level: str | None = None, style: str = "classes") -> go.Figure:
+    """The map with a year slider and a play button; classes fixed over all years (same colours).
+
+    ``style`` as in map_figure: the deviation classes are pooled over years already, so every frame of
+    a deviation or comparison animation shares one legend."""
     level = level or infer_level(table, geo_gdf)
     rows_all = table[(table["indicator_id"] == indicator_id) & (table["level"] == level)]
     years = sorted(int(y) for y in rows_all["year"].unique())
-    if breaks is None:
+    if breaks is None and style == "classes":
         breaks = classify.class_breaks(rows_all["value"], method, k)
     figs = {y: map_figure(table, geo_gdf, indicator_id, y, method=method, k=k, breaks=breaks,
-                          focus_ids=focus_ids, label_all=True, lang=lang, large_text=large_text, level=level)
+                          focus_ids=focus_ids, label_all=True, lang=lang, large_text=large_text, level=level,
+                          style=style)
             for y in years}
     fig = go.Figure(figs[years[-1]])
     fig.frames = [go.Frame(data=[figs[y].data[0]], traces=[0], name=str(y),
@@ -1170,7 +1179,7 @@ INDEX_MAP_MODES = {"gesamt": "Gesamtindex (Status und Dynamik)", "status": "Stat
 
 
 def index_map_figure(index: pd.DataFrame, geo_gdf, year: int, *, mode: str = "gesamt", focus_ids=(),
-                     demo: bool = False, large_text: bool = False) -> go.Figure:
+                     demo: bool = False, large_text: bool = False, lang: str = "de") -> go.Figure:
     """Choropleth of a Sozialindex table (one year, from indicators.build.sozialindex).
 
     Fill: the status colour (modes 'gesamt' and 'status') or the dynamics colour; grey for
@@ -1182,14 +1191,15 @@ def index_map_figure(index: pd.DataFrame, geo_gdf, year: int, *, mode: str = "ge
     from indicators.geometry import label_points, to_geojson_dict
     from indicators.views.mapstyle import (
         BORDER_COLOUR,
-        BORDER_WIDTH,
-        BORDER_WIDTH_PROJECTOR,
         DYNAMICS_COLOURS,
         FOCUS_BORDER_WIDTH,
         NO_DATA_COLOUR,
         STATUS_COLOURS,
+        border_width,
     )
 
+    words = {k: pick(v, lang) for k, v in statwords.INDEX_MAP.items()}
+    iw = lambda w: statwords.index_word(w, lang)  # noqa: E731
     colours = DYNAMICS_COLOURS if mode == "dynamik" else STATUS_COLOURS
     column = "dynamics_class" if mode == "dynamik" else "status_class"
     names = _names_from_geo(geo_gdf)
@@ -1201,47 +1211,49 @@ def index_map_figure(index: pd.DataFrame, geo_gdf, year: int, *, mode: str = "ge
         computed = cls in colours
         z.append(classes.index(cls) if computed else -1)
         fills[area_id] = colours[cls] if computed else NO_DATA_COLOUR
-        excluded = row.get("excluded") if isinstance(row.get("excluded"), str) and row.get("excluded") else NOT_COMPUTED
-        status = f"{row['status_class']} ({fmt_number(row['status_index'], 2)})" if computed else excluded
-        dynamics = f"{row['dynamics_class']} ({fmt_number(row['dynamics_index'], 2)})" if computed else excluded
-        border = " · Grenzfall" if computed and bool(row.get("grenzfall")) else ""
+        excluded = iw(row.get("excluded") if isinstance(row.get("excluded"), str) and row.get("excluded")
+                      else NOT_COMPUTED)
+        status = f"{iw(row['status_class'])} ({fmt_number(row['status_index'], 2, lang)})" if computed else excluded
+        dynamics = f"{iw(row['dynamics_class'])} ({fmt_number(row['dynamics_index'], 2, lang)})" if computed else excluded
+        border = f" · {words['borderline']}" if computed and bool(row.get("grenzfall")) else ""
         custom.append([esc(names.get(area_id, area_id)), status, dynamics,
                        (row["gesamt"] if computed else "–") + border, area_id])
-        tile_text[area_id] = (row["gesamt"] if mode == "gesamt" else cls) if computed else "n. b."
+        tile_text[area_id] = (row["gesamt"] if mode == "gesamt" else iw(cls)) if computed else words["not_computed_short"]
     geojson = to_geojson_dict(geo_gdf)
-    width = BORDER_WIDTH_PROJECTOR if large_text else BORDER_WIDTH
+    width = border_width(large_text)
     fig = go.Figure(go.Choropleth(
         geojson=geojson, locations=list(rows.index), featureidkey="id", z=z, zmin=-1.5,
         zmax=len(classes) - 0.5, colorscale=discrete_colorscale([colours[c] for c in classes]), showscale=False,
         marker={"line": {"color": BORDER_COLOUR, "width": width}}, customdata=custom,
-        hovertemplate=("<b>%{customdata[0]}</b><br>Status: %{customdata[1]}<br>Dynamik: %{customdata[2]}"
-                       "<br>Gruppe: %{customdata[3]}<extra></extra>"),
+        hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{words['status']}: %{{customdata[1]}}<br>"
+                       f"{words['dynamics']}: %{{customdata[2]}}<br>{words['group']}: %{{customdata[3]}}<extra></extra>"),
         name="Sozialindex", showlegend=False))
     focus = [a for a in focus_ids if a in set(geo_gdf["area_id"])]
     if focus:
         fig.add_trace(_outline_trace(geojson, focus, FOCUS_OUTLINE, FOCUS_BORDER_WIDTH * LINE_SCALE[large_text],
-                                     word("focus", "de")))
+                                     word("focus", lang)))
     points = label_points(geo_gdf)
     texts = [f"{wrap_label(esc(names.get(a, a)))}<br><b>{esc(tile_text.get(a, ''))}</b>" for a in points["area_id"]]
     fig.add_trace(go.Scattergeo(lon=points["lon"].tolist(), lat=points["lat"].tolist(), text=texts, mode="text",
                                 textfont={"size": LABEL_SIZE[large_text], "family": FONT_FAMILY,
                                           "color": [label_color(fills.get(a, NO_DATA_COLOUR)) for a in points["area_id"]]},
                                 hoverinfo="skip", showlegend=False, name="labels"))
-    prefix = "Dynamik" if mode == "dynamik" else "Status"
+    prefix = words["dynamics"] if mode == "dynamik" else words["status"]
     for cls in reversed(classes):
-        fig.add_trace(_legend_swatch(f"{prefix} {cls}", colours[cls], line_color=BORDER_COLOUR, group="classes"))
-    fig.add_trace(_legend_swatch(NOT_COMPUTED, NO_DATA_COLOUR, line_color=BORDER_COLOUR, group="classes"))
+        fig.add_trace(_legend_swatch(f"{prefix} {iw(cls)}", colours[cls], line_color=BORDER_COLOUR, group="classes"))
+    fig.add_trace(_legend_swatch(iw(NOT_COMPUTED), NO_DATA_COLOUR, line_color=BORDER_COLOUR, group="classes"))
     if focus:
-        fig.add_trace(_legend_swatch(word("focus", "de"), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
+        fig.add_trace(_legend_swatch(word("focus", lang), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
                                      group="outline"))
-    title = f"Sozialindex (Methode MSS Berlin) {year}: {INDEX_MAP_MODES.get(mode, mode)}"
+    modes = statwords.INDEX_MAP_MODES_EN if lang == "en" else INDEX_MAP_MODES
+    title = words["title"].format(year=year, mode=modes.get(mode, mode))
     fig.update_layout(**base_layout(
-        "de", large_text, title=title_dict(title, "Illustrative Demodaten" if demo
-                                           else "Berechnet mit Bochumer Indikatoren; kein amtlicher Index", large_text),
+        lang, large_text, title=title_dict(title, words["demo"] if demo else words["official"], large_text),
         geo=_geo_layout(geo_gdf, MAP_DOMAIN_X), height=MAP_HEIGHT[large_text],
         margin={"l": 10, "r": 10, "t": 80 if not large_text else 110, "b": 10},
         legend={"x": 1.0, "xanchor": "right", "y": 0.5, "yanchor": "middle", "itemclick": False,
-                "itemdoubleclick": False, "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": FONT_SIZE[large_text]}},
+                "itemdoubleclick": False, "bgcolor": "rgba(255,255,255,0.85)",
+                "font": {"size": mapstyle.legend_font_px(large_text, FONT_SIZE[large_text])}},
         meta={"kind": "index_map", "year": int(year), "mode": mode, "area_ids": list(rows.index),
               "tile_text": [tile_text.get(a, "") for a in rows.index], "focus_ids": focus, "is_demo": demo},
     ))

@@ -35,7 +35,6 @@ TOP_MARGIN = {"map": 10, "trend": 30, "ranking": 70, "index": 10}
 # map labels a step above the builder's large size, with a halo so they stay legible where a long
 # name runs over a neighbour of another colour
 MAP_LABEL_SIZE = 18
-MAP_BORDER_WIDTH = 2.0
 MAP_LEGEND_X = 0.78
 KIND_TITLES = {
     "map": {"de": "{theme} – Karte der Ortsteile", "en": "{theme} – map of the districts"},
@@ -124,13 +123,12 @@ def step_rows(step: Step, table: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["level"].isin([LEVEL, "stadt"])]
 
 
-def _map(step: Step, table: pd.DataFrame, geo, lang: str) -> go.Figure:
-    breaks = classify.fixed_breaks(table, step.indicator_id, METHOD, K, level=LEVEL)
+def _map(step: Step, table: pd.DataFrame, geo, lang: str, style: str = "classes") -> go.Figure:
+    breaks = classify.fixed_breaks(table, step.indicator_id, METHOD, K, level=LEVEL) if style == "classes" else None
     fig = figures.map_figure(table, geo, step.indicator_id, latest_year(table, step.indicator_id), method=METHOD,
                              k=K, breaks=breaks, focus_ids=focus_ids(), label_all=True, lang=lang,
-                             large_text=True, level=LEVEL)
+                             large_text=True, level=LEVEL, style=style)
     fig.update_traces(textfont={"size": MAP_LABEL_SIZE, "shadow": "auto"}, selector={"name": "labels"})
-    fig.data[0].marker.line.width = MAP_BORDER_WIDTH
     # the legend next to the map rather than at the far edge of a wide screen
     fig.update_layout(legend={"x": MAP_LEGEND_X, "xanchor": "left"})
     return fig
@@ -157,15 +155,20 @@ def _index(step: Step, table: pd.DataFrame, geo, lang: str) -> go.Figure:
     if index is None:
         raise ValueError(reason)
     fig = figures.index_map_figure(index, geo, year, mode="gesamt", focus_ids=focus_ids(),
-                                   demo=views.is_illustrative(step_rows(step, table)), large_text=True)
+                                   demo=views.is_illustrative(step_rows(step, table)), large_text=True, lang=lang)
     fig.update_layout(meta={**fig.layout.meta, "kind": INDEX_KIND, "indicator_id": INDEX_ID})
     return fig
 
 
-def step_figure(step: Step, table: pd.DataFrame, geo, lang: str = "de") -> go.Figure:
-    """The slide's figure: large text, high contrast, fixed classes, all Ortsteile labelled."""
+def step_figure(step: Step, table: pd.DataFrame, geo, lang: str = "de", style: str = "classes") -> go.Figure:
+    """The slide's figure: large text, high contrast, fixed classes, all Ortsteile labelled.
+
+    ``style`` is the map style the user chose on the Karte page ('classes', 'deviation', 'comparison');
+    it applies to the map slides only."""
+    if style not in figures.MAP_STYLES:
+        raise ValueError(f"Unbekannte Kartendarstellung „{style}“: erlaubt sind {', '.join(figures.MAP_STYLES)}.")
     if step.kind == "map":
-        fig = _map(step, table, geo, lang)
+        fig = _map(step, table, geo, lang, style)
     elif step.kind == "trend":
         fig = _trend(step, table, lang)
     elif step.kind == "ranking":

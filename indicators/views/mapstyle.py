@@ -24,6 +24,9 @@ DYNAMICS_COLOURS = {"positiv": "#67a9cf", "stabil": "#f7f7f7", "negativ": "#ef8a
 NO_DATA_COLOUR = "#bdbdbd"          # „keine Daten“ and „geheim“ (each with its own legend entry)
 BORDER_COLOUR = "#737373"           # white borders would hide the near-white middle classes
 BORDER_WIDTH, BORDER_WIDTH_PROJECTOR, FOCUS_BORDER_WIDTH = 0.5, 1.5, 2.0
+# legend text ≥ 18 pt in projector mode; plotly sizes are CSS px, and 1 pt = 4/3 px
+PROJECTOR_LEGEND_PT = 18
+PROJECTOR_LEGEND_PX = PROJECTOR_LEGEND_PT * 4 / 3
 ALLOWED_K = (3, 4, 5)
 # comparison codes in the order of the diverging palette (most negative deviation first)
 COMPARISON_ORDER = ("deutlich_niedriger", "niedriger", "aehnlich", "hoeher", "deutlich_hoeher")
@@ -37,6 +40,16 @@ def sequential_palette(polarity: str, k: int = 5, projector: bool = False) -> li
         return list(YLGN[k])
     colours = list(PROJECTOR[-k:]) if projector else list(PURD[k])
     return colours[::-1] if polarity == "higher_is_better" else colours
+
+
+def border_width(projector: bool = False) -> float:
+    """Ortsteil border width in px: 0.5, or 1.5 in projector mode (§5 Rendering)."""
+    return BORDER_WIDTH_PROJECTOR if projector else BORDER_WIDTH
+
+
+def legend_font_px(projector: bool, screen_px: float) -> float:
+    """Legend text size in px: at least 18 pt (24 px) in projector mode, the screen size otherwise."""
+    return max(PROJECTOR_LEGEND_PX, screen_px) if projector else screen_px
 
 
 def diverging_palette(polarity: str) -> list[str]:
@@ -70,19 +83,30 @@ def deviation_class(value: float, cuts) -> int | None:
 
 COMPARISON_LABELS = ("deutlich niedriger als Bochum", "niedriger als Bochum", "ähnlich wie Bochum",
                      "höher als Bochum", "deutlich höher als Bochum")
+COMPARISON_LABELS_EN = ("significantly lower than Bochum", "lower than Bochum", "similar to Bochum",
+                        "higher than Bochum", "significantly higher than Bochum")
 NO_COMPARISON_LABEL = "kein Vergleich möglich"
+NO_COMPARISON = {"de": NO_COMPARISON_LABEL, "en": "no comparison possible"}
+DEVIATION_LABELS = {"de": ("unter {a} Pp.", "{a} bis unter {b} Pp.", "{b} bis {c} Pp.", "über {c} bis {d} Pp.",
+                           "über {d} Pp."),
+                    "en": ("below {a} pp", "{a} to below {b} pp", "{b} to {c} pp", "above {c} to {d} pp",
+                           "above {d} pp")}
 
 
-def _pp(x: float, decimals: int) -> str:
-    text = fmt_number(abs(x), decimals)
-    return text if text.strip("0,") == "" else ("−" if x < 0 else "+") + text
+def comparison_labels(lang: str = "de") -> list[str]:
+    """Legend labels of the comparison map in COMPARISON_ORDER."""
+    return list(COMPARISON_LABELS_EN if lang == "en" else COMPARISON_LABELS)
 
 
-def deviation_labels(cuts, decimals: int = 1) -> list[str]:
+def _pp(x: float, decimals: int, lang: str = "de") -> str:
+    text = fmt_number(abs(x), decimals, lang)
+    return text if text.strip("0,.") == "" else ("−" if x < 0 else "+") + text
+
+
+def deviation_labels(cuts, decimals: int = 1, lang: str = "de") -> list[str]:
     """Legend labels of the five deviation classes in Prozentpunkte („unter −7,6 Pp.“ … „über +7,6 Pp.“)."""
-    a, b, c, d = (_pp(x, decimals) for x in cuts)
-    return [f"unter {a} Pp.", f"{a} bis unter {b} Pp.", f"{b} bis {c} Pp.", f"über {c} bis {d} Pp.",
-            f"über {d} Pp."]
+    a, b, c, d = (_pp(x, decimals, lang) for x in cuts)
+    return [t.format(a=a, b=b, c=c, d=d) for t in DEVIATION_LABELS.get(lang, DEVIATION_LABELS["de"])]
 
 
 def deviation_classes(deviations, pooled) -> tuple[list[int], list[float]]:

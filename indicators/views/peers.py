@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from indicators.words import pick
+
 N_PEERS = 5
 MIN_CANDIDATES = 6
 STABLE_SHARE = 0.8
@@ -21,6 +23,18 @@ DEFAULT_VARIABLES = {
     "anteil_15_24": "Anteil 15 bis 24",
     "anteil_65plus": "Anteil 65 und älter",
     "log_einwohner": "Einwohnerzahl",
+}
+VARIABLE_LABELS_EN = {"anteil_u18": "share under 18", "anteil_15_24": "share aged 15 to 24",
+                      "anteil_65plus": "share 65 and over", "log_einwohner": "population"}
+PEER_TEXT = {
+    "heading": {"de": "Die 5 ähnlichsten Ortsteile (Bevölkerungsstruktur {year})",
+                "en": "The 5 most similar districts (population structure {year})"},
+    "row": {"de": "ähnlich v. a. bei {similar}; größter Unterschied bei {differs}",
+            "en": "similar mainly in {similar}; largest difference in {differs}"},
+    "stabil": {"de": "stabil", "en": "stable"},
+    "knapp": {"de": "knapp", "en": "marginal"},
+    "note": {"de": "Ähnlich heißt: ähnliche Werte bei {labels}. Über Ursachen sagt das nichts.",
+             "en": "Similar means: similar values in {labels}. It says nothing about causes."},
 }
 ORTSTEIL_LEVEL = "ortsteil"
 USABLE = ("", "estimated")
@@ -90,20 +104,25 @@ def find_peers(values: pd.DataFrame, target: str, weights: dict[str, float] | No
     return {"peers": pd.DataFrame(rows), "dropped": dropped, "variables": kept, "note": note}
 
 
-def heading(year: int) -> str:
-    return f"Die 5 ähnlichsten Ortsteile (Bevölkerungsstruktur {year})"
+def variable_labels(lang: str = "de") -> dict:
+    """The default variables' UI labels in lang."""
+    return dict(VARIABLE_LABELS_EN) if lang == "en" else dict(DEFAULT_VARIABLES)
 
 
-def row_text(similar_label: str, differs_label: str) -> str:
-    return f"ähnlich v. a. bei {similar_label}; größter Unterschied bei {differs_label}"
+def heading(year: int, lang: str = "de") -> str:
+    return pick(PEER_TEXT["heading"], lang).format(year=year)
 
 
-def badge(stabil) -> str:
+def row_text(similar_label: str, differs_label: str, lang: str = "de") -> str:
+    return pick(PEER_TEXT["row"], lang).format(similar=similar_label, differs=differs_label)
+
+
+def badge(stabil, lang: str = "de") -> str:
     """„stabil“ / „knapp“; '' when fewer than two variables (no badge)."""
     if stabil is None or (isinstance(stabil, float) and math.isnan(stabil)):
         return ""
-    return "stabil" if stabil else "knapp"
+    return pick(PEER_TEXT["stabil" if stabil else "knapp"], lang)
 
 
-def fixed_note(labels) -> str:
-    return f"Ähnlich heißt: ähnliche Werte bei {', '.join(labels)}. Über Ursachen sagt das nichts."
+def fixed_note(labels, lang: str = "de") -> str:
+    return pick(PEER_TEXT["note"], lang).format(labels=", ".join(labels))

@@ -254,7 +254,8 @@ def source_titles(source_ids: str, lang: str = "de", sources: dict | None = None
 
 
 def display_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | None = None) -> pd.DataFrame:
-    """The rows as German- (or English-) formatted text for people; rank stays a number for sorting."""
+    """The rows as German- (or English-) formatted text for people; rank stays a number for sorting.
+    Ends with the statistics columns of people_table (95 % interval, comparison words, note) as text."""
     catalog = load_catalog()
     if sources is None:
         from indicators.store import all_sources  # the store imports loaders etc.; load it only when needed
@@ -283,7 +284,8 @@ def display_table(table_slice: pd.DataFrame, lang: str = "de", sources: dict | N
         })
     frame = pd.DataFrame.from_records(records, columns=list(h.values()))
     frame[h["rank"]] = frame[h["rank"]].astype("Int64")
-    return frame
+    # the 95 % interval and the comparison words per area: the columns of the downloads (people_table)
+    return pd.concat([frame, statistics_file_columns(table_slice, catalog, lang, as_text=True)], axis=1)
 
 
 def _stand(source_ids: str, sources: dict, lang: str) -> str:
@@ -333,8 +335,8 @@ def people_table(rows: pd.DataFrame, lang: str = "de", sources: dict | None = No
         h["stand"]: [_stand(s, sources, lang) for s in rows["source_ids"]],
         h["is_demo"]: [yes if d else no for d in rows["is_demo"].fillna(False).astype(bool)],
     })
-    # interval, comparison words and the small-count note (METHODS §2.3; the words are German in both languages)
-    return pd.concat([frame, statistics_file_columns(rows, catalog)], axis=1)
+    # interval, comparison words and the small-count note (METHODS §2.3), as on screen (display_table)
+    return pd.concat([frame, statistics_file_columns(rows, catalog, lang)], axis=1)
 
 
 download_table = people_table  # the name the pages' download buttons use

@@ -14,17 +14,20 @@ from indicators.areas import area_names
 from indicators.build import compare as cmp
 from indicators.build.intervals import usable
 from indicators.formats import fmt_number, fmt_pp, fmt_value
+from indicators.views import statwords
 from indicators.views.sentences import change_sentence, missing_sentence, trend_sentence
+from indicators.words import in_lang, pick
 
-CHANGE_WORDS = {
-    cmp.DEUTLICH_GESTIEGEN: "deutlich gestiegen (99,8 %)",
-    cmp.GESTIEGEN: "gestiegen (95 %)",
-    cmp.KEINE_VERAENDERUNG: "keine gesicherte Veränderung",
-    cmp.GESUNKEN: "gesunken (95 %)",
-    cmp.DEUTLICH_GESUNKEN: "deutlich gesunken (99,8 %)",
-    cmp.NICHT_BERECHENBAR: "nicht berechenbar",
+HEADERS = {
+    "name": {"de": "Ortsteil", "en": "District"}, "start": {"de": "Start", "en": "Start"},
+    "now": {"de": "Aktuell", "en": "Latest"}, "change": {"de": "Veränderung", "en": "Change"},
+    "interval": statwords.INTERVAL_95, "test": {"de": "Veränderung (Test)", "en": "Change (test)"},
+    "trend": {"de": "Trend", "en": "Trend"},
 }
-COLUMNS = ["Ortsteil", "Start", "Aktuell", "Veränderung", "95-%-Intervall", "Veränderung (Test)", "Trend"]
+COLUMNS = list(in_lang(HEADERS, "de").values())
+INTERVAL_RANGE = {"de": "{low} bis {high} Pp.", "en": "{low} to {high} pp"}
+SINCE = {"de": "seit {year}: {change} ({interval}) – {words}", "en": "since {year}: {change} ({interval}) – {words}"}
+SINCE_UNKNOWN = {"de": "seit {year}: {words}", "en": "since {year}: {words}"}
 
 
 def start_years(table: pd.DataFrame, indicator_id: str) -> list[int]:
@@ -70,36 +73,55 @@ def trend_statistics(table: pd.DataFrame, indicator, area_ids, start_year: int) 
     })
 
 
-SUPPRESSED = "geheim"
-
-
-def _shown(value, flag, indicator) -> str:
+def _shown(value, flag, indicator, lang: str = "de") -> str:
     """A value for people; a suppressed one reads „geheim“, a missing one „–“ (never 0)."""
-    return SUPPRESSED if flag == "suppressed" else fmt_value(value, indicator.unit, indicator.decimals)
+    if flag == "suppressed":
+        return pick(statwords.SUPPRESSED, lang)
+    return fmt_value(value, indicator.unit, indicator.decimals, lang)
 
 
-def _signed(value, decimals: int) -> str:
+def _signed(value, decimals: int, lang: str = "de") -> str:
     """„−0,3“ with a typographic minus (the interval bounds of a change)."""
-    return fmt_number(value, decimals).replace("-", "−")
+    return fmt_number(value, decimals, lang).replace("-", "−")
 
 
-def trend_table(stats: pd.DataFrame, indicator) -> pd.DataFrame:
-    """The people's table of trend_statistics (German columns and words)."""
+def interval_range(low, high, decimals: int, lang: str = "de") -> str:
+    """„−5,0 bis −1,4 Pp.“ (the 95 % interval of a change), „–“ without one."""
+    if pd.isna(low) or pd.isna(high):
+        return "–"
+    return pick(INTERVAL_RANGE, lang).format(low=_signed(low, decimals, lang), high=_signed(high, decimals, lang))
+
+
+def since_text(row, indicator, lang: str = "de") -> str:
+    """One area's change since the start year for a card: „seit 2012: −3,2 Pp. (−5,0 bis −1,4 Pp.) –
+    deutlich gesunken (99,8 %)“ — the Newcombe interval and the §2.4 code's words, never a bare gap."""
+    words = statwords.change_words(row["change_class"], lang)
+    if pd.isna(row["change_pp"]):
+        return pick(SINCE_UNKNOWN, lang).format(year=int(row["start_year"]), words=words)
+    return pick(SINCE, lang).format(
+        year=int(row["start_year"]), change=fmt_pp(row["change_pp"], indicator.decimals, lang),
+        interval=interval_range(row["change_ci95_low"], row["change_ci95_high"], indicator.decimals, lang),
+        words=words)
+
+
+def trend_table(stats: pd.DataFrame, indicator, lang: str = "de") -> pd.DataFrame:
+    """The people's table of trend_statistics (columns and words in lang)."""
     names = area_names()
     dec = indicator.decimals
+    h = in_lang(HEADERS, lang)
     return pd.DataFrame({
-        "Ortsteil": [names.get(a, a) for a in stats["area_id"]],
-        "Start": [_shown(v, f, indicator) for v, f in zip(stats["value_start"], stats["flag_start"])],
-        "Aktuell": [_shown(v, f, indicator) for v, f in zip(stats["value"], stats["flag"])],
-        "Veränderung": ["–" if pd.isna(d) else fmt_pp(d, dec) for d in stats["change_pp"]],
-        "95-%-Intervall": ["–" if pd.isna(lo) else f"{_signed(lo, dec)} bis {_signed(hi, dec)} Pp."
-                           for lo, hi in zip(stats["change_ci95_low"], stats["change_ci95_high"])],
-        "Veränderung (Test)": [CHANGE_WORDS[c] for c in stats["change_class"]],
-        "Trend": [cmp.TREND_WORDS[c] + cmp.trend_suffix(c, indicator.polarity) for c in stats["trend_class"]],
-    }, columns=COLUMNS)
+        h["name"]: [names.get(a, a) for a in stats["area_id"]],
+        h["start"]: [_shown(v, f, indicator, lang) for v, f in zip(stats["value_start"], stats["flag_start"])],
+        h["now"]: [_shown(v, f, indicator, lang) for v, f in zip(stats["value"], stats["flag"])],
+        h["change"]: ["–" if pd.isna(d) else fmt_pp(d, dec, lang) for d in stats["change_pp"]],
+        h["interval"]: [interval_range(lo, hi, dec, lang)
+                        for lo, hi in zip(stats["change_ci95_low"], stats["change_ci95_high"])],
+        h["test"]: [statwords.change_words(c, lang) for c in stats["change_class"]],
+        h["trend"]: [statwords.trend_words(c, indicator.polarity, lang) for c in stats["trend_class"]],
+    }, columns=list(h.values()))
 
 
-def trend_sentences(stats: pd.DataFrame, indicator) -> list[str]:
+def trend_sentences(stats: pd.DataFrame, indicator, lang: str = "de") -> list[str]:
     """Per area: „{Ortsteil}: Gegenüber {Start} (…) ist der Anteil … Trend …–…: ….“ (T3, T4 of §4)."""
     names = area_names()
     out = []
@@ -108,13 +130,13 @@ def trend_sentences(stats: pd.DataFrame, indicator) -> list[str]:
         if pd.isna(row.value) or pd.isna(row.value_start):
             year = latest if pd.isna(row.value) else start
             out.append(missing_sentence(names.get(row.area_id, row.area_id), year,
-                                        (row.flag if pd.isna(row.value) else row.flag_start) == "suppressed"))
+                                        (row.flag if pd.isna(row.value) else row.flag_start) == "suppressed", lang))
             continue
-        text = change_sentence(start, row.value_start, row.change_pp, row.change_class, indicator)
-        note = cmp.break_note(indicator.series_breaks, start, latest)
+        text = change_sentence(start, row.value_start, row.change_pp, row.change_class, indicator, lang)
+        note = statwords.break_note(indicator.series_breaks, start, latest, lang)
         if note:
             text = text[:-1] + f", {note}."
-        trend_note = cmp.break_note(indicator.series_breaks, latest - 4, latest)
+        trend_note = statwords.break_note(indicator.series_breaks, latest - 4, latest, lang)
         out.append(f"{names.get(row.area_id, row.area_id)}: {text} "
-                   f"{trend_sentence(latest, row.trend_class, indicator.polarity, trend_note)}")
+                   f"{trend_sentence(latest, row.trend_class, indicator.polarity, trend_note, lang)}")
     return out
