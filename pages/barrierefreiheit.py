@@ -40,15 +40,15 @@ TEXT = {
         "de": "Letzte Prüfung: {date}. Automatisch mit axe-core {axe} (Regelsätze WCAG 2.0 und 2.1, Stufen A und "
               "AA) in Chromium auf jeder Seite, auf Deutsch und Englisch, im Präsentationsmodus, mit gewähltem "
               "Ortsteil auf der Karte und mit geöffneter Importvorschau: keine Verstöße. Ein automatischer Test "
-              "bedient Hauptaufgaben nur mit der Tastatur (Indikator, Jahr und Ortsteile wählen, Seiten "
-              "wechseln); das Exportmenü eines Diagramms erreicht er noch nicht (siehe unten). Die Farbpaletten wurden für "
+              "bedient die Hauptaufgaben nur mit der Tastatur (Indikator, Jahr und Ortsteile wählen, Seiten "
+              "wechseln, eine Karte als PNG exportieren, durch die Präsentation blättern). Die Farbpaletten wurden für "
               "Rot-, Grün- und Blauschwäche simuliert (colorspacious). Eine Prüfung mit Screenreadern durch "
               "Menschen (BITV-Test, NVDA/JAWS) steht noch aus.",
         "en": "Last check: {date}. Automated with axe-core {axe} (WCAG 2.0 and 2.1 rule sets, levels A and AA) in "
               "Chromium on every page, in German and English, in presentation mode, with a district selected on the "
               "map and with the import preview open: no violations. An automated test performs main tasks with "
-              "the keyboard only (choose indicator, year and districts, switch pages); it does not yet reach a "
-              "chart's export menu (see below). The colour palettes were simulated for red, green and blue colour vision "
+              "the keyboard only (choose indicator, year and districts, switch pages, export a map as PNG, step "
+              "through the presentation). The colour palettes were simulated for red, green and blue colour vision "
               "deficiencies (colorspacious). A manual audit with screen readers (BITV test, NVDA/JAWS) is "
               "still pending."},
     "gaps_h": {"de": "Nicht barrierefreie Inhalte", "en": "Content that is not accessible"},
@@ -64,8 +64,6 @@ TEXT = {
             "**Exportierte Bilder** (PNG, SVG, PDF einzelner Diagramme) enthalten keinen Alternativtext; die "
             "Folien (PPTX) und der Steckbrief (PDF) haben Alternativtexte an den Bildern, der Steckbrief ist aber "
             "nur teilweise getaggt (Bilder, nicht der Fließtext).",
-            "**Exportmenü per Tastatur**: die Knöpfe für PNG/SVG/PDF eines Diagramms sind mit der Tastatur "
-            "noch nicht zuverlässig erreichbar. Alternative: die Tabellen-Downloads unter jedem Diagramm.",
             "**Leichte Sprache und Gebärdensprache**: Erläuterungen nach BITV 2.0 § 4 fehlen noch.",
             "**Umbruch bei 320 px Breite (WCAG 1.4.10)** und Textabstände (1.4.12) sind nicht systematisch "
             "geprüft; breite Diagramme verlangen auf schmalen Bildschirmen waagerechtes Scrollen.",
@@ -81,8 +79,6 @@ TEXT = {
             "**Exported images** (PNG, SVG, PDF of single charts) carry no alternative text; the slides (PPTX) "
             "and the district profile (PDF) have alternative texts on their images, but the profile is only "
             "partly tagged (images, not the running text).",
-            "**Export menu by keyboard**: the PNG/SVG/PDF buttons of a chart cannot yet be reached reliably "
-            "with the keyboard. Alternative: the table downloads below every chart.",
             "**Easy-to-read language and sign language**: explanations required by BITV 2.0 § 4 are missing.",
             "**Reflow at 320 px (WCAG 1.4.10)** and text spacing (1.4.12) have not been checked systematically; "
             "wide charts need horizontal scrolling on narrow screens.",
