@@ -61,8 +61,10 @@ TEXT = {
             "**Interaktive Tabellen** (Datenraster der Seiten Karte, Steckbrief, Daten & Methoden) zeichnet "
             "Streamlit auf eine Zeichenfläche; Screenreader lesen sie nur eingeschränkt. Alternative: dieselben "
             "Daten als Tabelle unter dem Diagramm und als CSV-/Excel-Download.",
-            "**Exportierte Bilder** (PNG, SVG, PDF einzelner Diagramme) enthalten keinen Alternativtext; die "
-            "Folien (PPTX) und der Steckbrief (PDF) haben Alternativtexte an den Bildern, der Steckbrief ist aber "
+            "**Exportierte Dateien**: einzelne Diagramme tragen Titel und Beschreibung (Titel, Definition, "
+            "Quelle, Hinweise) als Alternativtext – im PNG als Textfeld „Description“, im SVG als `<title>`/`<desc>`, "
+            "im PDF als Dokumenttitel und Betreff –, das PDF eines einzelnen Diagramms ist aber nicht getaggt. "
+            "Die Folien (PPTX) und der Steckbrief (PDF) haben Alternativtexte an den Bildern, der Steckbrief ist "
             "nur teilweise getaggt (Bilder, nicht der Fließtext).",
             "**Leichte Sprache und Gebärdensprache**: Erläuterungen nach BITV 2.0 § 4 fehlen noch.",
             "**Umbruch bei 320 px Breite (WCAG 1.4.10)** und Textabstände (1.4.12) sind nicht systematisch "
@@ -76,9 +78,11 @@ TEXT = {
             "**Interactive tables** (data grids on the Map, District profile and Data & methods pages) are drawn by "
             "Streamlit on a canvas; screen readers read them only partly. Alternative: the same data as a table "
             "below the chart and as CSV/Excel downloads.",
-            "**Exported images** (PNG, SVG, PDF of single charts) carry no alternative text; the slides (PPTX) "
-            "and the district profile (PDF) have alternative texts on their images, but the profile is only "
-            "partly tagged (images, not the running text).",
+            "**Exported files**: single charts carry a title and a description (title, definition, source, "
+            "notes) as alternative text – in PNG as a “Description” text field, in SVG as `<title>`/`<desc>`, in PDF "
+            "as document title and subject –, but the PDF of a single chart is not tagged. The slides (PPTX) and "
+            "the district profile (PDF) have alternative texts on their images; the profile is only partly "
+            "tagged (images, not the running text).",
             "**Easy-to-read language and sign language**: explanations required by BITV 2.0 § 4 are missing.",
             "**Reflow at 320 px (WCAG 1.4.10)** and text spacing (1.4.12) have not been checked systematically; "
             "wide charts need horizontal scrolling on narrow screens.",
