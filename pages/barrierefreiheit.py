@@ -67,8 +67,11 @@ TEXT = {
             "Die Folien (PPTX) und der Steckbrief (PDF) haben Alternativtexte an den Bildern, der Steckbrief ist "
             "nur teilweise getaggt (Bilder, nicht der Fließtext).",
             "**Leichte Sprache und Gebärdensprache**: Erläuterungen nach BITV 2.0 § 4 fehlen noch.",
-            "**Umbruch bei 320 px Breite (WCAG 1.4.10)** und Textabstände (1.4.12) sind nicht systematisch "
-            "geprüft; breite Diagramme verlangen auf schmalen Bildschirmen waagerechtes Scrollen.",
+            "**Umbruch bei 320 px Breite (WCAG 1.4.10)** ist für Überblick, Karte und Trends automatisch geprüft: "
+            "die Seite scrollt nicht waagerecht, Datentabellen scrollen in ihrem eigenen Kasten. Die übrigen "
+            "Seiten und die Textabstände (1.4.12) sind nicht systematisch geprüft; Diagramme werden bei dieser "
+            "Breite sehr klein, lange Untertitel im Diagramm werden abgeschnitten. Alternative: „Diagramm als "
+            "Text und Tabelle“.",
         ],
         "en": [
             "**Charts and maps** are graphics (SVG) that a screen reader cannot read meaningfully. Alternative: "
@@ -84,8 +87,10 @@ TEXT = {
             "the district profile (PDF) have alternative texts on their images; the profile is only partly "
             "tagged (images, not the running text).",
             "**Easy-to-read language and sign language**: explanations required by BITV 2.0 § 4 are missing.",
-            "**Reflow at 320 px (WCAG 1.4.10)** and text spacing (1.4.12) have not been checked systematically; "
-            "wide charts need horizontal scrolling on narrow screens.",
+            "**Reflow at 320 px (WCAG 1.4.10)** is checked automatically on Overview, Map and Trends: the page "
+            "does not scroll sideways, data tables scroll inside their own box. The other pages and text spacing "
+            "(1.4.12) have not been checked systematically; charts become very small at this width and long "
+            "subtitles inside a chart are cut off. Alternative: “Chart as text and table”.",
         ]},
     "feedback_h": {"de": "Feedback und Kontakt", "en": "Feedback and contact"},
     "feedback": {

@@ -108,6 +108,35 @@ def test_language_switch_changes_the_document_language(started, tab):
     tab.wait_for_function("() => document.documentElement.lang === 'de'", timeout=30_000)
 
 
+# --- reflow at 320 CSS px (WCAG 1.4.10) -------------------------------------------------------------
+
+# Text outside the boxes that may scroll on their own: data tables and grids (1.4.10's exception for
+# content that needs two dimensions) and the charts (their text alternative is a table below them).
+OVERFLOW = """() => { const width = document.documentElement.clientWidth;
+    const own = "[data-testid='stTable'], [data-testid='stDataFrame'], [data-testid='stPlotlyChart'], table";
+    const out = [];
+    for (const el of document.querySelectorAll("[data-testid='stMain'] :is(h1, h2, h3, p, label, button, summary, a)")) {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && !el.closest(own) && (r.right > width + 1 || r.left < -1)) {
+            out.push(el.tagName + ': ' + (el.innerText || '').slice(0, 40)); } }
+    return {scroll: document.documentElement.scrollWidth, width: width, outside: out}; }"""
+
+
+@pytest.mark.parametrize("slug", ["ueberblick", "karte", "trends"])
+def test_pages_reflow_at_320_css_pixels_without_sideways_scrolling(started, tab, slug):
+    tab.set_viewport_size({"width": 320, "height": 640})
+    try:
+        open_page(tab, started, slug, "de")
+        if slug == "karte":
+            tab.wait_for_selector("path.choroplethlocation", timeout=60_000)
+        measured = tab.evaluate(OVERFLOW)
+        title_size = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+    finally:
+        tab.set_viewport_size({"width": 1400, "height": 1000})
+    assert measured == {"scroll": 320, "width": 320, "outside": []}
+    assert title_size == 28.0  # ui.a11y.NARROW_CSS: 1.75rem instead of Streamlit's 2.75rem
+
+
 # --- keyboard only ---------------------------------------------------------------------------------
 
 def labelled(label: str) -> str:

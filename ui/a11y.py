@@ -40,13 +40,21 @@ def language_script(lang: str) -> str:
 # A clearly visible keyboard focus everywhere (WCAG 2.4.7): Streamlit's own focus rings are faint or,
 # for some elements (page links, expander summaries), missing. :focus-visible leaves mouse clicks alone.
 FOCUS_COLOR = "#0b5394"  # the theme's primaryColor: 7.9:1 on white
+# Reflow at 320 CSS px (WCAG 1.4.10, a 1280 px window at 400 % zoom): the page never scrolls sideways
+# (data tables and grids scroll inside their own box, which 1.4.10 allows). Streamlit's 2.75rem page
+# title put one word per line there and split long words ("Langzeitarbeit|slose"): smaller below 480 px.
+NARROW_CSS = """@media (max-width: 480px) {
+  h1 { font-size: 1.75rem !important; }
+}"""
 FOCUS_CSS = f"""<style>
 :focus-visible {{ outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px !important; }}
+{NARROW_CSS}
 </style>"""
 
 
 def inject_focus_style() -> None:
-    """The visible focus outline (a style-only st.html goes to Streamlit's event container: no space)."""
+    """The visible focus outline and the narrow-screen rules (a style-only st.html goes to Streamlit's
+    event container: no space)."""
     st.html(FOCUS_CSS)
 
 
