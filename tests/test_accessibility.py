@@ -224,6 +224,8 @@ def test_main_tasks_with_the_keyboard_alone(started, tab):
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".png")
     assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Streamlit disables the button while it makes the file; the focus comes back to it (ui.a11y)
+    page.wait_for_function(text_is("Diagramm als PNG"), timeout=30_000)
     page.keyboard.press("Escape")
 
     # step through the presentation

@@ -58,9 +58,25 @@ def inject_focus_style() -> None:
     st.html(FOCUS_CSS)
 
 
+# Streamlit disables a download button while it fetches the file (a deferred download), and a disabled
+# element loses the focus to <body>: after Enter on „Diagramm als PNG“ a keyboard user started again at
+# the top of the page (WCAG 2.4.3). The script gives the focus back to the button once it is enabled
+# again, unless the user has moved the focus elsewhere meanwhile. Installed once per page load.
+DOWNLOAD_FOCUS_SCRIPT = (
+    "<script>(() => { if (window.qmDownloadFocus) return; window.qmDownloadFocus = true;"
+    " document.addEventListener('focusout', (event) => { const button = event.target;"
+    " if (!button.disabled || !button.closest || !button.closest(\"[data-testid='stDownloadButton']\")) return;"
+    " const back = new MutationObserver(() => { if (button.disabled) return; back.disconnect();"
+    " const lost = !document.activeElement || document.activeElement === document.body;"
+    " if (button.isConnected && lost) button.focus(); });"
+    " back.observe(button, {attributes: true, attributeFilter: ['disabled']});"
+    " setTimeout(() => back.disconnect(), 300000); }, true); })();</script>")
+
+
 def set_document_language(lang: str) -> None:
-    """Make ``<html lang>`` follow the UI language (rendered in the sidebar: it takes no space there)."""
-    st.sidebar.html(language_script(lang), unsafe_allow_javascript=True)
+    """Make ``<html lang>`` follow the UI language, and keep the focus on a download button while its file
+    is made (both scripts in one element in the sidebar: it takes no space there)."""
+    st.sidebar.html(language_script(lang) + DOWNLOAD_FOCUS_SCRIPT, unsafe_allow_javascript=True)
 
 
 def feedback_contact() -> dict:
