@@ -8,10 +8,12 @@ One place for three kinds of output that would otherwise interpret such text:
   (``markdown_text``);
 - terminals: control characters and escape sequences from file cells are removed before the CLI
   prints a message (``terminal_text``).
+Plotly's rich text (titles with <b> and <br>) becomes plain text for text alternatives (``plain_text``).
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -24,6 +26,8 @@ MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~$:=^")
 # C0/C1 control character except newline and tab
 TERMINAL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+RICH_TAG = re.compile(r"<[^>]+>")
+RICH_BREAK = re.compile(r"<br\s*/?>", re.I)
 
 
 def neutralise_cell(value):
@@ -64,3 +68,13 @@ def markdown_text(text) -> str:
 def terminal_text(text) -> str:
     """Text safe to print in a terminal: escape sequences and control characters removed."""
     return CONTROL.sub("", TERMINAL_SEQUENCE.sub("", str(text)))
+
+
+def plain_text(text) -> str:
+    """Plotly rich text as plain text: line breaks become ' – ', tags go, entities are decoded.
+
+    >>> plain_text("<b>Kinderarmut</b><br>Anteil in &amp; %")
+    'Kinderarmut – Anteil in & %'
+    """
+    text = RICH_BREAK.sub(" – ", str(text or ""))
+    return html.unescape(RICH_TAG.sub("", text)).strip(" –")

@@ -40,15 +40,15 @@ TEXT = {
         "de": "Letzte Prüfung: {date}. Automatisch mit axe-core {axe} (Regelsätze WCAG 2.0 und 2.1, Stufen A und "
               "AA) in Chromium auf jeder Seite, auf Deutsch und Englisch, im Präsentationsmodus, mit gewähltem "
               "Ortsteil auf der Karte und mit geöffneter Importvorschau: keine Verstöße. Ein automatischer Test "
-              "bedient Hauptaufgaben nur mit der Tastatur (Indikator, Jahr und Ortsteile wählen, Seiten "
-              "wechseln); das Exportmenü eines Diagramms erreicht er noch nicht (siehe unten). Die Farbpaletten wurden für "
+              "bedient die Hauptaufgaben nur mit der Tastatur (Indikator, Jahr und Ortsteile wählen, Seiten "
+              "wechseln, eine Karte als PNG exportieren, durch die Präsentation blättern). Die Farbpaletten wurden für "
               "Rot-, Grün- und Blauschwäche simuliert (colorspacious). Eine Prüfung mit Screenreadern durch "
               "Menschen (BITV-Test, NVDA/JAWS) steht noch aus.",
         "en": "Last check: {date}. Automated with axe-core {axe} (WCAG 2.0 and 2.1 rule sets, levels A and AA) in "
               "Chromium on every page, in German and English, in presentation mode, with a district selected on the "
               "map and with the import preview open: no violations. An automated test performs main tasks with "
-              "the keyboard only (choose indicator, year and districts, switch pages); it does not yet reach a "
-              "chart's export menu (see below). The colour palettes were simulated for red, green and blue colour vision "
+              "the keyboard only (choose indicator, year and districts, switch pages, export a map as PNG, step "
+              "through the presentation). The colour palettes were simulated for red, green and blue colour vision "
               "deficiencies (colorspacious). A manual audit with screen readers (BITV test, NVDA/JAWS) is "
               "still pending."},
     "gaps_h": {"de": "Nicht barrierefreie Inhalte", "en": "Content that is not accessible"},
@@ -61,14 +61,17 @@ TEXT = {
             "**Interaktive Tabellen** (Datenraster der Seiten Karte, Steckbrief, Daten & Methoden) zeichnet "
             "Streamlit auf eine Zeichenfläche; Screenreader lesen sie nur eingeschränkt. Alternative: dieselben "
             "Daten als Tabelle unter dem Diagramm und als CSV-/Excel-Download.",
-            "**Exportierte Bilder** (PNG, SVG, PDF einzelner Diagramme) enthalten keinen Alternativtext; die "
-            "Folien (PPTX) und der Steckbrief (PDF) haben Alternativtexte an den Bildern, der Steckbrief ist aber "
+            "**Exportierte Dateien**: einzelne Diagramme tragen Titel und Beschreibung (Titel, Definition, "
+            "Quelle, Hinweise) als Alternativtext – im PNG als Textfeld „Description“, im SVG als `<title>`/`<desc>`, "
+            "im PDF als Dokumenttitel und Betreff –, das PDF eines einzelnen Diagramms ist aber nicht getaggt. "
+            "Die Folien (PPTX) und der Steckbrief (PDF) haben Alternativtexte an den Bildern, der Steckbrief ist "
             "nur teilweise getaggt (Bilder, nicht der Fließtext).",
-            "**Exportmenü per Tastatur**: die Knöpfe für PNG/SVG/PDF eines Diagramms sind mit der Tastatur "
-            "noch nicht zuverlässig erreichbar. Alternative: die Tabellen-Downloads unter jedem Diagramm.",
             "**Leichte Sprache und Gebärdensprache**: Erläuterungen nach BITV 2.0 § 4 fehlen noch.",
-            "**Umbruch bei 320 px Breite (WCAG 1.4.10)** und Textabstände (1.4.12) sind nicht systematisch "
-            "geprüft; breite Diagramme verlangen auf schmalen Bildschirmen waagerechtes Scrollen.",
+            "**Umbruch bei 320 px Breite (WCAG 1.4.10)** ist für Überblick, Karte und Trends automatisch geprüft: "
+            "die Seite scrollt nicht waagerecht, Datentabellen scrollen in ihrem eigenen Kasten. Die übrigen "
+            "Seiten und die Textabstände (1.4.12) sind nicht systematisch geprüft; Diagramme werden bei dieser "
+            "Breite sehr klein, lange Untertitel im Diagramm werden abgeschnitten. Alternative: „Diagramm als "
+            "Text und Tabelle“.",
         ],
         "en": [
             "**Charts and maps** are graphics (SVG) that a screen reader cannot read meaningfully. Alternative: "
@@ -78,14 +81,16 @@ TEXT = {
             "**Interactive tables** (data grids on the Map, District profile and Data & methods pages) are drawn by "
             "Streamlit on a canvas; screen readers read them only partly. Alternative: the same data as a table "
             "below the chart and as CSV/Excel downloads.",
-            "**Exported images** (PNG, SVG, PDF of single charts) carry no alternative text; the slides (PPTX) "
-            "and the district profile (PDF) have alternative texts on their images, but the profile is only "
-            "partly tagged (images, not the running text).",
-            "**Export menu by keyboard**: the PNG/SVG/PDF buttons of a chart cannot yet be reached reliably "
-            "with the keyboard. Alternative: the table downloads below every chart.",
+            "**Exported files**: single charts carry a title and a description (title, definition, source, "
+            "notes) as alternative text – in PNG as a “Description” text field, in SVG as `<title>`/`<desc>`, in PDF "
+            "as document title and subject –, but the PDF of a single chart is not tagged. The slides (PPTX) and "
+            "the district profile (PDF) have alternative texts on their images; the profile is only partly "
+            "tagged (images, not the running text).",
             "**Easy-to-read language and sign language**: explanations required by BITV 2.0 § 4 are missing.",
-            "**Reflow at 320 px (WCAG 1.4.10)** and text spacing (1.4.12) have not been checked systematically; "
-            "wide charts need horizontal scrolling on narrow screens.",
+            "**Reflow at 320 px (WCAG 1.4.10)** is checked automatically on Overview, Map and Trends: the page "
+            "does not scroll sideways, data tables scroll inside their own box. The other pages and text spacing "
+            "(1.4.12) have not been checked systematically; charts become very small at this width and long "
+            "subtitles inside a chart are cut off. Alternative: “Chart as text and table”.",
         ]},
     "feedback_h": {"de": "Feedback und Kontakt", "en": "Feedback and contact"},
     "feedback": {

@@ -9,7 +9,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from indicators import figures
+from indicators import export, figures
 from indicators.build import pipeline
 from indicators.export import deck
 from indicators.geometry import build_schematic
@@ -122,3 +122,103 @@ def test_trend_lines_differ_by_marker_shape_not_only_by_colour(table):
     symbols = {t.name: t.marker.symbol for t in fig.data if t.type == "scatter" and t.mode == "lines+markers"}
     assert symbols["Hamme"] == "circle" and symbols["Stiepel"] == "square"
     assert symbols["Stadt Bochum"] == "circle"  # the city: the thick black line
+
+
+# --- alt text inside single exported images (PNG iTXt, SVG title/desc, PDF title/subject) ---
+
+ALT_TITLE = "Kinderarmut 2024"
+ALT_DESC = "Kinderarmut 2024. Anteil der Kinder unter 15 – „SGB II“. Quelle: Test."
+
+
+def tiny_svg() -> bytes:
+    return (b'<svg class="main-svg" xmlns="http://www.w3.org/2000/svg" width="4" height="2">'
+            b'<rect width="4" height="2"/></svg>')
+
+
+def tiny_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    return bytes(pdf.output())
+
+
+def png_texts(data: bytes) -> dict:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        img.load()  # decodes every chunk: the inserted ones must not break the file
+        return dict(img.text)
+
+
+def svg_alt(data: bytes) -> tuple[str, str, str]:
+    """(role, name from aria-labelledby, description) as a screen reader resolves them."""
+    from defusedxml.ElementTree import fromstring
+
+    root = fromstring(data)
+    by_id = {el.get("id"): (el.text or "") for el in root.iter() if el.get("id")}
+    ids = root.get("aria-labelledby").split()
+    first_tags = [child.tag.split("}")[-1] for child in list(root)[:2]]
+    assert first_tags == ["title", "desc"]
+    return root.get("role"), by_id[ids[0]], by_id[ids[1]]
+
+
+def pdf_alt(data: bytes) -> tuple[str, str, str, bool]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    return (reader.metadata.title, reader.metadata.subject, str(root["/Lang"]),
+            bool(root["/ViewerPreferences"]["/DisplayDocTitle"]))
+
+
+def test_png_keeps_title_and_description_as_utf8_text_chunks():
+    assert png_texts(export.with_alt_text(tiny_png(), "png", ALT_TITLE, ALT_DESC)) == {
+        "Title": ALT_TITLE, "Description": ALT_DESC}
+
+
+def test_svg_is_one_image_named_by_its_title_and_described_by_its_desc():
+    data = export.with_alt_text(tiny_svg(), "svg", ALT_TITLE, "A < B & „C“")
+    assert svg_alt(data) == ("img", ALT_TITLE, "A < B & „C“")
+
+
+def test_pdf_carries_title_subject_language_and_shows_the_title():
+    assert pdf_alt(export.with_alt_text(tiny_pdf(), "pdf", ALT_TITLE, ALT_DESC, "en")) == (
+        ALT_TITLE, ALT_DESC, "en-GB", True)
+
+
+def test_image_texts_are_the_words_drawn_into_the_export():
+    fig = figures.add_export_annotations(
+        figures.ranking_figure(pipeline.build(counts=demo.generate()), "kinderarmut", 2024, FOCUS, "de"),
+        title="Kinderarmut", subtitle="Rangfolge 2024: Anteil<br>der Kinder", source_line="Quelle: Test",
+        notes=["Illustrative Demodaten – keine amtlichen Werte"])
+    assert export.image_texts(fig) == (
+        "Kinderarmut",
+        "Kinderarmut. Rangfolge 2024: Anteil – der Kinder. Quelle: Test. Illustrative Demodaten – keine amtlichen Werte.")
+
+
+def test_a_figure_without_title_gets_no_alt_text():
+    import plotly.graph_objects as go
+
+    assert export.image_texts(go.Figure()) == ("", "")
+
+
+@pytest.mark.skipif(not export.chromium_available(), reason="Chromium fehlt (scripts/setup.sh)")
+def test_exported_map_carries_its_alt_text_in_every_format(table):
+    from indicators.export.charts import geo_kind
+    from indicators.geometry import load_geometry
+
+    geo = load_geometry("ortsteil")
+    fig = export.annotated_figure("map", table, "kinderarmut", 2024, FOCUS, "de", geo)
+    title, description = export.image_texts(fig)
+    shown = export.chart_rows(table, "map", "kinderarmut", 2024, FOCUS)
+    assert title == export.chart_title("kinderarmut", "de")
+    assert description == export.alt_description(
+        title, export.chart_subtitle("map", table, "kinderarmut", 2024, "de"),
+        export.source_line(shown, "de", "kinderarmut"), *export.chart_notes(shown, "map", geo_kind(geo), "de"))
+    assert "Illustrative Demodaten" in description
+    made = {fmt: export.export_chart("map", table, "kinderarmut", 2024, FOCUS, fmt, "de", geo)
+            for fmt in ("png", "svg", "pdf")}
+    assert png_texts(made["png"]) == {"Title": title, "Description": description}
+    assert svg_alt(made["svg"]) == ("img", title, description)
+    assert pdf_alt(made["pdf"]) == (title, description, "de-DE", True)

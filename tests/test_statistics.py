@@ -404,7 +404,7 @@ def test_palettes():
         ["#d4b9da", "#c994c7", "#df65b0", "#dd1c77", "#980043"]
     assert mapstyle.diverging_palette("higher_is_worse") == ["#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020"]
     assert mapstyle.comparison_colour("deutlich_hoeher", "higher_is_worse") == "#ca0020"
-    assert mapstyle.comparison_colour("nicht_verglichen", "higher_is_worse") == "#bdbdbd"
+    assert mapstyle.comparison_colour("nicht_verglichen", "higher_is_worse") == "#d9d9d9"
     assert list(mapstyle.STATUS_COLOURS.values()) == ["#92c5de", "#f7f7f7", "#f4a582", "#ca0020"]
     with pytest.raises(ValueError):
         mapstyle.sequential_palette("neutral", 6)

@@ -7,12 +7,12 @@ of their own (legend swatches, outline overlays, area-name labels) are left out.
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
 
 from indicators.formats import fmt_number
+from indicators.safe_text import plain_text
 
 TEXT = {
     "summary": {"de": "Diagramm als Text und Tabelle", "en": "Chart as text and table"},
@@ -23,13 +23,9 @@ TEXT = {
     "empty": {"de": "Das Diagramm enthält keine Werte.", "en": "The chart contains no values."},
     "missing": {"de": "keine Daten", "en": "no data"},
 }
-TAG = re.compile(r"<[^>]+>")
 
 
-def plain(text) -> str:
-    """Plotly rich text ('<b>A</b><br>B') as plain text ('A – B')."""
-    text = re.sub(r"<br\s*/?>", " – ", str(text or ""), flags=re.I)
-    return html.unescape(TAG.sub("", text)).strip(" –")
+plain = plain_text  # the exports' alt text uses the same conversion (indicators.safe_text)
 
 
 def figure_title(fig) -> str:

@@ -232,5 +232,5 @@ def figure_export_menu(fig, basename: str, lang: str, key: str) -> None:
             return
         for fmt in ("png", "svg", "pdf"):
             st.download_button(EXPORT_TEXT["image"][lang].format(fmt=fmt.upper()),
-                               lambda fmt=fmt: export.render(fig, fmt), f"{basename}.{fmt}",
+                               lambda fmt=fmt: export.render(fig, fmt, lang=lang), f"{basename}.{fmt}",
                                export.MEDIA_TYPES[fmt], key=f"{key}_{fmt}", on_click="ignore")

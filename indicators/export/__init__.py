@@ -50,8 +50,11 @@ from indicators.export.images import (  # noqa: F401 - re-exported as indicators
     WATCH_INTERVAL_S,
     ChromiumMissing,
     ExportError,
+    alt_description,
     browser_path,
     chromium_available,
+    image_texts,
     render,
     stop_server,
+    with_alt_text,
 )

@@ -145,7 +145,7 @@ def export_chart(kind: str, table: pd.DataFrame, indicator_id: str, year: int | 
                  lang: str = "de", geo=None, map_options: dict | None = None) -> bytes:
     """One chart as PNG, SVG or PDF with its title, definition, legend, source line and notes inside."""
     fig = annotated_figure(kind, table, indicator_id, year, ortsteile, lang, geo, map_options)
-    return render(fig, fmt, width=DEFAULT_WIDTH, height=int(fig.layout.height or DEFAULT_HEIGHT))
+    return render(fig, fmt, width=DEFAULT_WIDTH, height=int(fig.layout.height or DEFAULT_HEIGHT), lang=lang)
 
 
 def chart_filename(kind: str, indicator_id: str, year: int | None, fmt: str) -> str:
@@ -217,7 +217,7 @@ def chart_bundle(table: pd.DataFrame, indicator_id: str, year: int | None = None
             height = int(fig.layout.height or DEFAULT_HEIGHT)
             for fmt in FORMATS:
                 archive.writestr(chart_filename(kind, indicator_id, year, fmt),
-                                 render(fig, fmt, width=DEFAULT_WIDTH, height=height))
+                                 render(fig, fmt, width=DEFAULT_WIDTH, height=height, lang=lang))
         rows = view_rows(table, indicator_id, year, ortsteile, kinds)
         frame = people_table(rows, lang, sources)
         meta = tables.metadata_frame([indicator_id], load_catalog(), sources, source_ids_of(rows), lang)

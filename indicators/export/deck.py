@@ -17,6 +17,7 @@ from indicators.areas import area_names, focus_ids
 from indicators.build.pipeline import geometry
 from indicators.build.sozialindex import load_index_config
 from indicators.catalog import load_catalog
+from indicators.export.images import alt_description
 from indicators.figures import builders, presentation
 from indicators.views import is_illustrative
 from indicators.views.sentences import index_sentence, indicator_summary
@@ -157,8 +158,7 @@ def _picture(slide, png: bytes, description: str = "") -> None:
 
 def picture_description(spec: SlideSpec) -> str:
     """Alt text of a slide's chart: what it shows (title, subtitle), where it comes from, and its notes."""
-    return " ".join(part.strip().rstrip(".") + "." for part in (spec.title, spec.subtitle, spec.source, *spec.notes)
-                    if part and part.strip())
+    return alt_description(spec.title, spec.subtitle, spec.source, *spec.notes)
 
 
 def _cover(prs, spec: SlideSpec) -> None:

@@ -2,16 +2,27 @@
 
 The kaleido sync server is a process-wide singleton and is not thread-safe (concurrent calls
 received each other's images), so every start and every render goes through one lock.
+
+An image saved on its own keeps its text alternative where the format has a place for it (WCAG 1.1.1):
+PNG iTXt chunks „Title“ and „Description“, SVG <title>/<desc> with role="img" and aria-labelledby, PDF
+document title and subject (with /Lang and DisplayDocTitle). The text is the one the image draws:
+title, subtitle, source line and notes (``image_texts``), the same words as a PPTX picture's alt text.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import os
+import re
+import struct
 import threading
 import time
+import zlib
 from pathlib import Path
 
 from indicators import figures
+from indicators.safe_text import plain_text
 
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_SCALE = 1200, 800, 2
@@ -125,11 +136,95 @@ def _call_watched(fig, opts: dict) -> bytes:
 
 
 def render(fig, fmt: str, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
-           scale: float = DEFAULT_SCALE) -> bytes:
-    """PNG, SVG or PDF bytes of a plotly figure, through the one persistent kaleido server."""
+           scale: float = DEFAULT_SCALE, lang: str = "de") -> bytes:
+    """PNG, SVG or PDF bytes of a plotly figure, through the one persistent kaleido server, carrying the
+    figure's own texts as alt text (``image_texts``; nothing is added to a figure without a title)."""
     if fmt not in FORMATS:
         raise ValueError(f"Unbekanntes Format „{fmt}“: erlaubt sind {', '.join(FORMATS)}.")
     opts = {"format": fmt, "width": int(width), "height": int(height), "scale": scale}
     with _LOCK:
         _ensure_server()
-        return _call_watched(fig, opts)
+        data = _call_watched(fig, opts)
+    title, description = image_texts(fig)
+    return with_alt_text(data, fmt, title, description, lang) if title or description else data
+
+
+# --- alt text inside the image file ---
+
+
+def alt_description(*parts) -> str:
+    """Parts of a chart's text joined as sentences: 'Titel. Untertitel. Quelle: X. Hinweis.' (empty parts go).
+
+    >>> alt_description("Kinderarmut 2024", "Anteil in %", "", "Quelle: Test.")
+    'Kinderarmut 2024. Anteil in %. Quelle: Test.'
+    """
+    return " ".join(p.strip().rstrip(".") + "." for p in parts if p and p.strip())
+
+
+def image_texts(fig) -> tuple[str, str]:
+    """(title, description) of a figure: the texts ``add_export_annotations`` drew into it (kept in
+    layout.meta['export']), else just its title."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    drawn = meta.get("export") or {}
+    title = plain_text(drawn.get("title") or (fig.layout.title.text if fig.layout.title else "") or "")
+    if not drawn:
+        return title, title
+    return title, alt_description(title, plain_text(drawn.get("subtitle", "")), plain_text(drawn.get("source_line", "")),
+                                  *(plain_text(n) for n in drawn.get("notes", ())))
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _itxt(keyword: str, text: str, lang: str) -> bytes:
+    """An uncompressed international text chunk (UTF-8, so „ü“ and „–“ survive; tEXt is Latin-1 only)."""
+    return _png_chunk(b"iTXt", keyword.encode("latin-1") + b"\0\0\0" + lang.encode("ascii") + b"\0\0"
+                      + text.encode("utf-8"))
+
+
+def png_with_text(png: bytes, title: str, description: str, lang: str = "de") -> bytes:
+    """The PNG with iTXt 'Title' and 'Description' chunks right after its header chunk (no re-encoding)."""
+    end_of_ihdr = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4
+    chunks = b"".join(_itxt(k, v, lang) for k, v in (("Title", title), ("Description", description)) if v)
+    return png[:end_of_ihdr] + chunks + png[end_of_ihdr:]
+
+
+SVG_ROOT = re.compile(rb"<svg\b[^>]*>")
+
+
+def svg_with_text(svg: bytes, title: str, description: str, lang: str = "de") -> bytes:
+    """The SVG as one image to assistive technology: role="img", named by a <title> and described by a
+    <desc>, both the root's first children (where SVG 1.1 and SVG-AAM look for them)."""
+    root = SVG_ROOT.search(svg)
+    if root is None:
+        raise ExportError(RENDER_FAILED_MESSAGE.format(detail="SVG ohne <svg>-Element"))
+    ids = [i for i, text in (("qm-alt-title", title), ("qm-alt-desc", description)) if text]
+    tag = root.group(0)[:-1].rstrip(b"/")
+    tag += (f' role="img" aria-labelledby="{" ".join(ids)}" xml:lang="{html.escape(lang)}">').encode()
+    inner = "".join(f'<{name} id="{i}">{html.escape(text, quote=False)}</{name}>'
+                    for name, i, text in (("title", "qm-alt-title", title), ("desc", "qm-alt-desc", description))
+                    if text)
+    return svg[:root.start()] + tag + inner.encode("utf-8") + svg[root.end():]
+
+
+def pdf_with_text(pdf: bytes, title: str, description: str, lang: str = "de") -> bytes:
+    """The PDF with document title and subject, its language, and viewers told to show the title
+    (PDF/UA asks for DisplayDocTitle). A chart drawn by Chromium is untagged; fpdf2 cannot tag it later."""
+    from pypdf import PdfWriter
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.add_metadata({"/Title": title, "/Subject": description})
+    writer.root_object[NameObject("/Lang")] = TextStringObject("de-DE" if lang == "de" else "en-GB")
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_alt_text(data: bytes, fmt: str, title: str, description: str, lang: str = "de") -> bytes:
+    """The image file with its title and description where its format keeps them."""
+    add = {"png": png_with_text, "svg": svg_with_text, "pdf": pdf_with_text}[fmt]
+    return add(data, title, description, lang)

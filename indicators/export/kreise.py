@@ -57,7 +57,8 @@ def export_bytes(fmt: str, table: pd.DataFrame, measures: dict, measure_id: str,
         from indicators import export
 
         fig = annotated(kind, table, measures, measure_id, year, set_id, ids, lang)
-        return export.render(fig, fmt, width=export.DEFAULT_WIDTH, height=int(fig.layout.height or 600))
+        return export.render(fig, fmt, width=export.DEFAULT_WIDTH, height=int(fig.layout.height or 600),
+                             lang=lang)
     frame = kv.export_frame(table, measure, year, ids, names_of(kreise.kreis_areas()), lang)
     if fmt == "csv":
         return tables.to_excel_csv(frame)

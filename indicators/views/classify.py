@@ -42,8 +42,10 @@ BLUES_9 = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6",
 PALETTE_BY_POLARITY = {"higher_is_worse": YLORRD_9, "higher_is_better": YLORRD_9, "neutral": BLUES_9}
 # The lightest step is skipped: it is hard to tell from the white page around the map.
 PALETTE_FIRST_STEP = 1
-# Grey means "no data" and nothing else: no palette above contains a grey.
-NO_DATA_COLOR = "#bdbdbd"
+# Grey means "no data" and nothing else: no palette above contains a grey. Light enough for 3:1 against
+# the #737373 tile outline (mapstyle.BORDER_COLOUR; WCAG 1.4.11), the grey #bdbdbd had only 2.5:1, and
+# further from BrBG's ochre under deuteranomaly (ΔE 7.0 instead of 4.0); the Ruhr heat map's grey too.
+NO_DATA_COLOR = "#d9d9d9"
 
 
 def clean_values(values) -> np.ndarray:
