@@ -464,3 +464,17 @@ def test_a_large_ckan_reply_is_parsed_in_the_sandbox(server, capsys, monkeypatch
     assert capsys.readouterr().out.startswith(
         "Die Datei „Antwort.json“ ist zu groß oder zu komplex: sie würde beim Lesen mehr als 48 MB "
         "Arbeitsspeicher brauchen und wurde deshalb abgebrochen.")
+
+
+def test_an_unforeseen_reader_error_is_a_german_message_naming_the_file(server, credentials, capsys, monkeypatch):
+    def broken(path, table):
+        raise KeyError("value")
+
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
+    monkeypatch.setattr(fetch.readers, "read_fetched_genesis", broken)
+    code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "2016",
+                       "--to", "2016", "--base-url", server.base_url])
+    assert code == 2
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Die geladene Datei „{fake.TABLE_OK}_2016-2016_ffcsv.csv“ lässt sich nicht lesen (technischer Hinweis: "
+        "KeyError). Bitte später erneut abrufen oder die Tabelle als CSV herunterladen und mit „import“ einlesen.")

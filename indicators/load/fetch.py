@@ -281,13 +281,23 @@ def region_variable(regions: list[str]) -> str:
 
 
 def parse_untrusted(func, *args, filename: str):
-    """``func(*args)`` in the limited child process; a limit becomes a FetchError naming ``filename``."""
-    if not SANDBOX_PARSING:
-        return func(*args)
+    """``func(*args)`` in the limited child process; a limit or a crash becomes a FetchError naming ``filename``.
+
+    The readers' own German errors (ValueError, e.g. GenesisFormatError) pass unchanged; any other
+    exception from a reply nobody foresaw is a German message too, never a traceback.
+    """
     try:
+        if not SANDBOX_PARSING:
+            return func(*args)
         return call_limited(func, *args, filename=filename)
     except SandboxError as exc:
         raise FetchError(exc.problem.message, EXIT_INPUT) from None
+    except (ValueError, FetchError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile reply must not end in a traceback
+        raise FetchError(f"Die geladene Datei „{filename}“ lässt sich nicht lesen (technischer Hinweis: "
+                         f"{type(exc).__name__}). Bitte später erneut abrufen oder die Tabelle als CSV "
+                         "herunterladen und mit „import“ einlesen.", EXIT_INPUT) from None
 
 
 def _document(reply: Reply, filename: str = "Antwort.json"):
