@@ -70,12 +70,14 @@ def isolated_store(tmp_path_factory, monkeypatch):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "sandbox: run the store's readers in the limited child process")
+    config.addinivalue_line("markers", "sandbox: run the store's and fetch's readers in the limited child process")
 
 
 @pytest.fixture(autouse=True)
 def _readers_in_process(request, monkeypatch):
     if request.node.get_closest_marker("sandbox") is None:
         from indicators import store
+        from indicators.load import fetch
 
         monkeypatch.setattr(store, "SANDBOX_READERS", False)
+        monkeypatch.setattr(fetch, "SANDBOX_PARSING", False)

@@ -92,6 +92,13 @@ def alo_ffcsv() -> str:
     return "\n".join(rows) + "\n"
 
 
+def huge_ffcsv(rows: int = 150_000) -> str:
+    """The 13211 flat file with many rows: legal, but its parse needs far more memory than its ZIP's size."""
+    head, *cells = alo_ffcsv().splitlines()
+    return "\n".join([head, *(cells[i % len(cells)].replace(";2016;", f";{1900 + i % 120};", 1)
+                               for i in range(rows))]) + "\n"
+
+
 def zipped(name: str, text: str) -> bytes:
     """A ZIP holding one UTF-8 (with BOM) CSV, as the service sends it."""
     buffer = io.BytesIO()
@@ -172,6 +179,10 @@ class Handler(BaseHTTPRequestHandler):
         # hostile replies (issue 10)
         if mode == "bomb":                     # 620 KB that unpack to 600 MB
             return self._send(200, zip_bomb(f"{name}_flat.csv", 600), "application/zip")
+        if mode == "deep_json":                # nesting deeper than any JSON parser's recursion
+            return self._send(200, b"[" * 200_000, "application/json")
+        if mode == "huge_ffcsv":               # a valid flat file of ~25 MB in a ZIP of ~1 MB
+            return self._send(200, zipped(f"{name}_flat.csv", huge_ffcsv()), "application/zip")
         if mode == "corrupt_zip":
             return self._send(200, b"PK\x03\x04" + b"\x00kaputt" * 50, "application/zip")
         if mode == "short":                    # the connection ends before Content-Length is reached
@@ -240,6 +251,11 @@ class Handler(BaseHTTPRequestHandler):
         elif dataset == "sehr-gross":
             resources = [{"name": "Groß", "format": "BIN", "url": f"{base}/files/big.bin"},
                          {"name": "Beschreibung", "format": "TXT", "url": f"{base}/files/readme.txt"}]
+        elif dataset == "tief":                # nesting deeper than any JSON parser's recursion
+            return self._send(200, b"[" * 200_000, "application/json")
+        elif dataset == "riesig":              # 8 MB of JSON that are ~200 MB as Python objects
+            return self._send(200, b'{"success": true, "result": {"x": [' + b"[]," * 2_800_000 + b"[]]}}",
+                              "application/json")
         elif dataset == "bunt":                # a portal title with terminal escape sequences
             return self._json({"success": True, "result": {"name": dataset, "title": "Bunt\x1b[2J\x1b]0;owned\x07",
                                                            "license_id": "cc-by", "resources": []}})

@@ -149,6 +149,27 @@ def test_xlsx_cells_are_counted_in_the_stream_when_the_dimension_lies():
     assert bounded.xlsx_problems(data, "t.xlsx", max_cells=12_000) == []
 
 
+
+def test_a_few_cells_far_down_are_refused_by_the_extent_the_reader_would_pad_to():
+    # found by the fuzzing: one row numbered 2,000,000 in a 5 KB file took openpyxl ~15 s per read
+    far = hostile_xlsx("A1:D2")
+    source = zipfile.ZipFile(io.BytesIO(far))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="2000000"><c r="D2000000"><v>1</v></c></row>'
+                                                     b"</sheetData>")
+            dst.writestr(info.filename, data)
+    [problem] = bounded.xlsx_problems(out.getvalue(), "weit.xlsx")
+    assert problem.message == ("Die Tabelle „sheet1.xml“ in „weit.xlsx“ reicht bis Zeile 2.000.000 und Spalte 4 "
+                               "(8.000.000 Zellen beim Lesen); erlaubt sind höchstens 1.000.000 Zellen und 1.000 "
+                               "Spalten. Bitte nur den benötigten Bereich in eine neue Datei kopieren oder die "
+                               "Tabelle als CSV speichern.")
+    tags = bounded.count_sheet_tags(iter([b'<row r="7"><c s="1" r="', b'AB7"><v>1</v></c></row>']))
+    assert (tags.rows, tags.cells, tags.last_row, tags.last_column) == (1, 1, 7, 28)
+
 def dictionary_bomb() -> bytes:
     """One 1 MB text value in the dictionary, 10,000 rows pointing at it: ~10 GB when read."""
     column = pa.DictionaryArray.from_arrays(pa.array([0] * 10_000, pa.int32()), pa.array(["x" * MB]))

@@ -10,6 +10,7 @@ import pytest
 
 from indicators import cli
 from indicators.cli import main_fetch
+from indicators.limits import MB
 from indicators.load import fetch
 from indicators.load.fetch import FetchError, fetch_ckan, fetch_genesis
 
@@ -410,3 +411,70 @@ def test_remote_titles_are_printed_without_terminal_escapes(server, capsys, monk
     printed = capsys.readouterr().out
     assert "Datensatz 'Bunt', Lizenz: cc-by." in printed
     assert "\x1b" not in printed and "\x07" not in printed
+
+
+# --------------------------------------------------------------------------- replies parsed in the sandbox (issue 10)
+
+def test_a_deeply_nested_json_reply_ends_in_german_not_a_traceback(server, credentials, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
+    server.modes[fake.TABLE_OK] = "deep_json"
+    code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "2016",
+                       "--to", "2016", "--base-url", server.base_url])
+    printed = capsys.readouterr().out
+    assert code == 2, printed
+    assert printed.startswith("Die geladene Datei lässt sich nicht lesen: "), printed
+    assert f"{fake.TABLE_OK}_2016-2016_ffcsv.csv: " in printed and "Traceback" not in printed
+    assert main_fetch(["ckan", "--dataset", "tief", "--portal", server.root_url]) == 3
+    assert capsys.readouterr().out == f"Das Portal {server.root_url} antwortet nicht wie erwartet (HTTP 200).\n"
+
+
+@pytest.mark.sandbox
+def test_a_genesis_reply_whose_parse_exceeds_the_memory_limit_ends_as_a_german_message(
+        server, credentials, capsys, monkeypatch):
+    from functools import partial
+
+    from indicators import store
+    from indicators.load.sandbox import call_limited
+
+    imported = []
+    monkeypatch.setattr(cli, "store_importer", lambda: lambda *args: imported.append(args))
+    monkeypatch.setattr(fetch, "call_limited", partial(call_limited, memory_bytes=48 * MB))
+    server.modes[fake.TABLE_OK] = "huge_ffcsv"
+    before = store.store_fingerprint()
+    code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "2016",
+                       "--to", "2016", "--base-url", server.base_url])
+    printed = capsys.readouterr().out
+    assert code == 2, printed
+    # the reader ran in the child: this process is alive, prints the German limit message naming the file
+    assert printed.splitlines()[-1].startswith(
+        f"Die Datei „{fake.TABLE_OK}_2016-2016_ffcsv.csv“ ist zu groß oder zu komplex: sie "), printed
+    assert printed.rstrip().endswith("oder als einfache CSV-Datei speichern und erneut hochladen."), printed
+    assert imported == [] and store.store_fingerprint() == before
+
+
+@pytest.mark.sandbox
+def test_a_large_ckan_reply_is_parsed_in_the_sandbox(server, capsys, monkeypatch):
+    from functools import partial
+
+    from indicators.load.sandbox import call_limited
+
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
+    monkeypatch.setattr(fetch, "call_limited", partial(call_limited, memory_bytes=48 * MB))
+    assert main_fetch(["ckan", "--dataset", "riesig", "--portal", server.root_url]) == 2
+    assert capsys.readouterr().out.startswith(
+        "Die Datei „Antwort.json“ ist zu groß oder zu komplex: sie würde beim Lesen mehr als 48 MB "
+        "Arbeitsspeicher brauchen und wurde deshalb abgebrochen.")
+
+
+def test_an_unforeseen_reader_error_is_a_german_message_naming_the_file(server, credentials, capsys, monkeypatch):
+    def broken(path, table):
+        raise KeyError("value")
+
+    monkeypatch.setattr(cli, "store_importer", lambda: None)
+    monkeypatch.setattr(fetch.readers, "read_fetched_genesis", broken)
+    code = main_fetch(["genesis", "--table", fake.TABLE_OK, "--regions", "05911", "--from", "2016",
+                       "--to", "2016", "--base-url", server.base_url])
+    assert code == 2
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Die geladene Datei „{fake.TABLE_OK}_2016-2016_ffcsv.csv“ lässt sich nicht lesen (technischer Hinweis: "
+        "KeyError). Bitte später erneut abrufen oder die Tabelle als CSV herunterladen und mit „import“ einlesen.")

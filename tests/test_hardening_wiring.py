@@ -146,7 +146,7 @@ def test_a_table_whose_parse_exceeds_the_memory_limit_ends_as_a_german_message(m
     # both are the same German refusal, the middle part names which one
     [problem] = problems
     assert problem.file == "riesig.csv" and problem.severity == "error"
-    assert problem.message.startswith("Die Datei ist zu groß oder zu komplex: sie ")
+    assert problem.message.startswith("Die Datei „riesig.csv“ ist zu groß oder zu komplex: sie ")
     assert problem.message.endswith(
         "abgebrochen. Es wurde nichts geändert. Bitte die Datei verkleinern (nur die benötigten Gebiete, "
         "Jahre und Merkmale) oder als einfache CSV-Datei speichern und erneut hochladen.") or \
@@ -253,4 +253,4 @@ def test_the_import_page_preview_is_read_in_the_sandbox(monkeypatch):
     preview = importflow.read_preview(b"Ortsteil;Jahr;Merkmal;Wert\n" + rows, "riesig.csv")
     [problem] = preview.problems
     assert preview.raw is None and problem.file == "riesig.csv"
-    assert problem.message.startswith("Die Datei ist zu groß oder zu komplex: sie ")
+    assert problem.message.startswith("Die Datei „riesig.csv“ ist zu groß oder zu komplex: sie ")

@@ -479,3 +479,26 @@ def test_both_example_files_hold_the_same_counts():
     long = load_counts(DATA_DIR / "examples" / "import_beispiel.csv").counts
     wide = load_counts(DATA_DIR / "examples" / "import_beispiel_breit.csv").counts
     pd.testing.assert_frame_equal(_sorted(long), _sorted(wide))
+
+
+def test_a_header_of_one_repeated_name_is_numbered_in_linear_time():
+    # found by the fuzzing: 1,000 equal header cells took ~25 s (the search restarted at '(2)' each time)
+    import time
+
+    from indicators.load.loaders import read_table
+
+    data = ("x;" * 999 + "x\n" + "1;" * 999 + "1\n").encode()
+    started = time.process_time()
+    frame, _info = read_table(data, "breit.csv")
+    assert time.process_time() - started < 2
+    assert list(frame.columns[:3]) == ["x", "x (2)", "x (3)"] and frame.columns[-1] == "x (1000)"
+
+
+def test_a_csv_with_more_columns_than_allowed_is_refused_naming_the_file():
+    from indicators.load.loaders import LoadError, read_table
+
+    with pytest.raises(LoadError) as err:
+        read_table(("a;" * 1000 + "a\n").encode(), "breit.csv")
+    assert [p.message for p in err.value.problems] == [
+        "Die Datei „breit.csv“ hat 1.001 Spalten; erlaubt sind höchstens 1.000. Bitte nur die benötigten "
+        "Spalten exportieren oder die Tabelle aufteilen."]

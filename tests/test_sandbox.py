@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 
 from indicators.limits import MB
-from indicators.load.sandbox import REASON_CPU, REASON_MEMORY, REASON_TIME, SandboxError, call_limited, run_limited
+from indicators.load.sandbox import (
+    REASON_CPU,
+    REASON_MEMORY,
+    REASON_TIME,
+    SandboxError,
+    call_limited,
+    limit_problem,
+    run_limited,
+)
 
 GB = 1024 * MB
 
@@ -41,7 +49,7 @@ def test_three_gigabytes_fail_with_a_german_message_and_bounded_child_memory():
     assert not outcome.ok
     assert outcome.reason == REASON_MEMORY
     assert outcome.problem.file == "bombe.csv"
-    assert str(outcome.problem).startswith("bombe.csv: Die Datei ist zu groß oder zu komplex: sie würde "
+    assert str(outcome.problem).startswith("bombe.csv: Die Datei „bombe.csv“ ist zu groß oder zu komplex: sie würde "
                                            "beim Lesen mehr als 256 MB Arbeitsspeicher brauchen")
     assert "Es wurde nichts geändert" in outcome.problem.message
     # the child never got near 3 GB: its peak is its libraries plus the 256 MB allowed
@@ -91,3 +99,19 @@ def test_peak_memory_is_the_childs_own_not_the_parents():
     outcome = run_limited(allocate_touched, 512 * MB)
     assert outcome.value == 8 and 512 * MB < outcome.peak_rss_bytes < 512 * MB + 400 * MB
     del ballast
+
+
+@pytest.mark.parametrize("reason, middle", [
+    (REASON_MEMORY, "würde beim Lesen mehr als 64 MB Arbeitsspeicher brauchen und wurde deshalb abgebrochen"),
+    (REASON_CPU, "braucht beim Lesen mehr als 5 Sekunden Rechenzeit und wurde deshalb abgebrochen"),
+    (REASON_TIME, "wurde nach 7 Sekunden nicht fertig gelesen und deshalb abgebrochen"),
+    ("crash", "konnte nicht gelesen werden: das Leseprogramm ist abgestürzt"),
+])
+def test_every_limit_message_names_the_file_in_its_text(reason, middle):
+    # the CLI and fetch print the message alone: the file must be in the text, not only in .file
+    problem = limit_problem("/tmp/upload/Daten\x1b[31m 2024.xlsx", reason, memory_bytes=64 * MB,
+                            cpu_seconds=5, wall_seconds=7)
+    assert problem.message == (f"Die Datei „Daten[31m 2024.xlsx“ ist zu groß oder zu komplex: sie {middle}. "
+                               "Es wurde nichts geändert. Bitte die Datei verkleinern (nur die benötigten "
+                               "Gebiete, Jahre und Merkmale) oder als einfache CSV-Datei speichern und "
+                               "erneut hochladen.")

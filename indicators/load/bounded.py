@@ -12,12 +12,14 @@ Each check returns a list of German Problems (empty = fine to parse), like valid
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import sqlite3
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from indicators.formats import fmt_number
 from indicators.limits import (
@@ -264,12 +266,24 @@ CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']([^\"']{1,40})[\"']")
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-TAG_OVERLAP = 16                         # a tag cut by a chunk border is counted in the next chunk
+# the position a row or cell names for itself (<row r="5">, <c r="XFD5">): readers pad up to it
+REF_ATTR = re.compile(rb"<(?:\w+:)?(?:row|c)\s[^>]{0,200}?\br\s*=\s*[\"']\$?([A-Za-z]{0,3})\$?(\d{1,12})[\"']")
+TAG_OVERLAP = 256                        # a tag cut by a chunk border is counted in the next chunk
+
+
+class SheetTags(NamedTuple):
+    """What a sheet's XML says about its size, counted without parsing it."""
+
+    dimension: str | None     # the declared <dimension ref=…>
+    rows: int                 # <row> tags
+    cells: int                # <c> tags
+    last_row: int             # the highest row number a row or cell names
+    last_column: int          # the highest column number a cell names
 
 
 def _column_number(letters: str) -> int:
     number = 0
-    for ch in letters:
+    for ch in letters.upper():
         number = number * 26 + ord(ch) - 64
     return number
 
@@ -286,21 +300,23 @@ def dimension_size(ref: str) -> tuple[int, int] | None:
     return abs(r2 - r1) + 1, abs(c2 - c1) + 1
 
 
-def _count_tags(chunks: Iterator[bytes]) -> tuple[str | None, int, int]:
-    """(declared dimension, rows, cells) of a sheet's XML, streamed chunk by chunk."""
-    dimension, rows, cells, carry = None, 0, 0, b""
-    for chunk in chunks:
+def count_sheet_tags(chunks: Iterator[bytes]) -> SheetTags:
+    """The declared dimension, row and cell tags and the furthest position of a sheet, chunk by chunk."""
+    dimension, rows, cells, last_row, last_column, carry = None, 0, 0, 0, 0, b""
+    for chunk in itertools.chain(chunks, [b""]):   # the empty chunk counts what the last carry holds
         text = carry + chunk
         if dimension is None:
             found = DIMENSION.search(text)
             dimension = found.group(1).decode("ascii", "replace") if found else None
-        cut = max(0, len(text) - TAG_OVERLAP)       # tags starting after the cut: next chunk
+        cut = max(0, len(text) - TAG_OVERLAP) if chunk else len(text)   # tags starting after the cut: next chunk
         rows += _count_before(ROW_TAG, text, cut)
         cells += _count_before(CELL_TAG, text, cut)
+        for match in REF_ATTR.finditer(text):
+            if match.start() < cut:
+                last_row = max(last_row, int(match.group(2)))
+                last_column = max(last_column, _column_number(match.group(1).decode("ascii")))
         carry = text[cut:]
-    rows += _count_before(ROW_TAG, carry, len(carry))
-    cells += _count_before(CELL_TAG, carry, len(carry))
-    return dimension, rows, cells
+    return SheetTags(dimension, rows, cells, last_row, last_column)
 
 
 def _count_before(pattern: re.Pattern, text: bytes, cut: int) -> int:
@@ -326,7 +342,8 @@ def xlsx_problems(source, filename, max_cells: int = MAX_XLSX_CELLS, max_columns
         for info in sheets:
             sheet = _shown(info.filename)
             try:
-                dimension, rows, cells = _count_tags(stream_member(archive, info, filename, limit))
+                dimension, rows, cells, last_row, last_column = count_sheet_tags(
+                    stream_member(archive, info, filename, limit))
             except BoundError as exc:
                 return [exc.problem]
             size = dimension_size(dimension) if dimension else None
@@ -342,6 +359,14 @@ def xlsx_problems(source, filename, max_cells: int = MAX_XLSX_CELLS, max_columns
                                            f"{fmt_number(rows)} Zeilen; erlaubt sind höchstens "
                                            f"{fmt_number(max_cells)} Zellen. Bitte die Tabelle als CSV speichern "
                                            "(CSV wird viel schneller gelesen) oder aufteilen.")]
+            # a few cells far down or right: the reader pads every row up to them
+            if last_column > max_columns or last_row > max_rows or last_row * max(last_column, 1) > max_cells:
+                return [_problem(filename, f"Die Tabelle „{sheet}“ in „{name}“ reicht bis Zeile "
+                                           f"{fmt_number(last_row)} und Spalte {fmt_number(last_column)} "
+                                           f"({fmt_number(last_row * max(last_column, 1))} Zellen beim Lesen); "
+                                           f"erlaubt sind höchstens {fmt_number(max_cells)} Zellen und "
+                                           f"{fmt_number(max_columns)} Spalten. Bitte nur den benötigten Bereich in "
+                                           "eine neue Datei kopieren oder die Tabelle als CSV speichern.")]
     return []
 
 

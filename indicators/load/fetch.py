@@ -11,7 +11,6 @@ import contextvars
 import functools
 import http.client
 import io
-import json
 import os
 import re
 import socket
@@ -24,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indicators.limits import FETCH_DEADLINE_SECONDS, MAX_DECOMPRESSED_BYTES, MAX_ERROR_BODY_BYTES
+from indicators.load import readers
 from indicators.load.bounded import BoundError, read_member
-from indicators.load.genesis import GenesisResult, read_genesis
-from indicators.load.german import decode_bytes, is_zip
+from indicators.load.genesis import GenesisResult
+from indicators.load.german import is_zip
+from indicators.load.sandbox import SandboxError, call_limited
 from indicators.paths import store_dir
 
 GENESIS_BASE_URLS = {
@@ -64,6 +65,12 @@ ALLOWED_SCHEMES = ("http", "https")
 # headers that identify the user: never sent on to another origin after a redirect
 CREDENTIAL_HEADERS = ("username", "password", "authorization", "cookie", "proxy-authorization")
 READ_CHUNK = 65536
+# A reply is parsed in the limited child process (load/sandbox), as an upload is, so that a hostile
+# one fails as a German message instead of taking the process down. JSON replies up to this size
+# are parsed here: Python's objects take at most ~25 times the text (~25 MB), and the job polling
+# and status replies stay fast. Off only in tests whose subject is not the sandbox (conftest).
+INLINE_JSON_BYTES = 1024 * 1024
+SANDBOX_PARSING = True
 # the monotonic time by which the running fetch must be done (None outside fetch_genesis/fetch_ckan)
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("fetch_deadline", default=None)
 
@@ -273,24 +280,49 @@ def region_variable(regions: list[str]) -> str:
     return REGION_VARIABLES[lengths.pop()]
 
 
+def parse_untrusted(func, *args, filename: str):
+    """``func(*args)`` in the limited child process; a limit or a crash becomes a FetchError naming ``filename``.
+
+    The readers' own German errors (ValueError, e.g. GenesisFormatError) pass unchanged; any other
+    exception from a reply nobody foresaw is a German message too, never a traceback.
+    """
+    try:
+        if not SANDBOX_PARSING:
+            return func(*args)
+        return call_limited(func, *args, filename=filename)
+    except SandboxError as exc:
+        raise FetchError(exc.problem.message, EXIT_INPUT) from None
+    except (ValueError, FetchError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile reply must not end in a traceback
+        raise FetchError(f"Die geladene Datei „{filename}“ lässt sich nicht lesen (technischer Hinweis: "
+                         f"{type(exc).__name__}). Bitte später erneut abrufen oder die Tabelle als CSV "
+                         "herunterladen und mit „import“ einlesen.", EXIT_INPUT) from None
+
+
+def _document(reply: Reply, filename: str = "Antwort.json"):
+    """The reply parsed as JSON (None when it is none): large replies in the sandbox."""
+    if len(reply.body) <= INLINE_JSON_BYTES:
+        return readers.json_document(reply.body)
+    return parse_untrusted(readers.json_document, reply.body, filename=filename)
+
+
 def _status(reply: Reply) -> tuple[int, str] | None:
     """(code, content) of a GENESIS JSON status reply, else None."""
     if reply.body[:1] not in (b"{", b"[") and "json" not in reply.content_type:
         return None
-    try:
-        payload = json.loads(decode_bytes(reply.body))
-    except ValueError:
-        return None
+    payload = _document(reply)
     status = payload.get("Status", payload) if isinstance(payload, dict) else {}
-    code = status.get("Code")
-    return (int(code), str(status.get("Content", ""))) if code is not None else None
+    code = status.get("Code") if isinstance(status, dict) else None
+    try:
+        return (int(code), str(status.get("Content", ""))) if code is not None else None
+    except (TypeError, ValueError):                # a code that is no number: not a status reply
+        return None
 
 
 def _json(reply: Reply) -> dict:
-    try:
-        return json.loads(decode_bytes(reply.body))
-    except ValueError:
-        return {}
+    payload = _document(reply)
+    return payload if isinstance(payload, dict) else {}
 
 
 def _status_error(code: int, content: str, table: str) -> FetchError:
@@ -355,8 +387,10 @@ def _wait_for_job(base: str, name: str, headers: dict, interval: float, polls: i
     for _ in range(polls):
         reply = http_request(base + JOBS_PATH, {"selection": name, "searchcriterion": "code",
                                                 "sortcriterion": "code", "pagelength": "10"}, headers)
-        entries = _json(reply).get("List") or []
-        states = [str(e.get("State", "")).strip().lower() for e in entries if name in str(e.get("Content", e))]
+        entries = _json(reply).get("List")
+        entries = entries if isinstance(entries, list) else []
+        states = [str(e.get("State", "")).strip().lower() for e in entries
+                  if isinstance(e, dict) and name in str(e.get("Content", e))]
         if any(s in JOB_DONE_STATES for s in states):
             return
         time.sleep(interval)
@@ -462,7 +496,7 @@ def fetch_genesis(table: str, regions, year_from: int, year_to: int, database: s
     }
     path = _write(Path(out) if out else _default_out(table, year_from, year_to, suffix), data)
     result.paths.append(path)
-    parsed = read_genesis(path, table=table)
+    parsed = parse_untrusted(readers.read_fetched_genesis, path, table, filename=path.name)
     result.results.append(_filter_result(parsed, regions, year_from, year_to) if result.fallback_used else parsed)
     return result
 
@@ -485,7 +519,7 @@ def fetch_ckan(dataset: str, portal: str = CKAN_DEFAULT_PORTAL, out_dir=None,
     payload = _json(reply)
     if reply.status == 404 or payload.get("success") is False:
         raise FetchError(f"Datensatz '{dataset}' gibt es auf {portal} nicht.", EXIT_INPUT, reply.status)
-    if reply.status >= 400 or "result" not in payload:
+    if reply.status >= 400 or not isinstance(payload.get("result"), dict):
         raise FetchError(f"Das Portal {portal} antwortet nicht wie erwartet (HTTP {reply.status}).",
                          status=reply.status)
     target = Path(out_dir) if out_dir else store_dir() / "downloads" / dataset

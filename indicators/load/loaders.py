@@ -23,6 +23,8 @@ import pandas as pd
 
 from indicators.areas import load_areas, match_names, match_one
 from indicators.catalog import load_catalog
+from indicators.formats import fmt_number
+from indicators.limits import MAX_TABLE_COLUMNS
 from indicators.load.german import (  # noqa: F401
     FLAG_INVALID,
     detect_decimal,
@@ -240,14 +242,22 @@ def find_header_row(rows: list[list[str]]) -> int:
 
 
 def _unique_names(header: list[str]) -> list[str]:
-    """Header cells as column names: trimmed, empty ones named 'Spalte N', repeats numbered."""
+    """Header cells as column names: trimmed, empty ones named 'Spalte N', repeats numbered.
+
+    Linear in the header's length: a hostile header of one name repeated a thousand times took
+    ~25 s with a list search restarting at '(2)' for every repeat.
+    """
     names: list[str] = []
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
     for i, cell in enumerate(header):
         name = str(cell).strip() or f"Spalte {i + 1}"
-        base, n = name, 2
-        while name in names:
+        base, n = name, next_number.get(name, 2)
+        while name in taken:
             name, n = f"{base} ({n})", n + 1
+        next_number[base] = n
         names.append(name)
+        taken.add(name)
     return names
 
 
@@ -409,6 +419,11 @@ def read_table(source: Path | str | bytes, filename: str | None = None) -> tuple
         raise LoadError([Problem(filename, None, None,
                                  f"Das Dateiformat '{suffix}' wird nicht unterstützt. Bitte als CSV "
                                  "(Trennzeichen ';'), Excel (XLSX) oder Parquet speichern.")])
+    if frame.shape[1] > MAX_TABLE_COLUMNS:     # XLSX and Parquet are refused earlier, by bounded.py
+        raise LoadError([Problem(filename, None, None,
+                                 f"Die Datei „{filename}“ hat {fmt_number(frame.shape[1])} Spalten; erlaubt sind "
+                                 f"höchstens {fmt_number(MAX_TABLE_COLUMNS)}. Bitte nur die benötigten Spalten "
+                                 "exportieren oder die Tabelle aufteilen.")])
     frame.columns = _unique_names(header + [""] * (frame.shape[1] - len(header)))[: frame.shape[1]]
     frame = _drop_empty(frame)
     info.column_map, info.layout = detect_columns(list(frame.columns))

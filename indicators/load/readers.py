@@ -41,3 +41,22 @@ def read_boundaries(source, filename: str, name_field: str | None = None):
     from indicators.load.boundaries import load_boundaries
 
     return load_boundaries(source, filename, name_field=name_field)
+
+
+def read_fetched_genesis(path, table: str):
+    """read_genesis for a file `fetch genesis` downloaded (the table code is known, not guessed)."""
+    from indicators.load.genesis import read_genesis
+
+    return read_genesis(path, table=table)
+
+
+def json_document(body: bytes):
+    """A fetched reply parsed as JSON, or None when it is none (deep nesting included)."""
+    import json
+
+    from indicators.load.german import decode_bytes
+
+    try:
+        return json.loads(decode_bytes(body))
+    except (ValueError, RecursionError):
+        return None

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from indicators.formats import fmt_number
 from indicators.limits import MAX_PARSE_CPU_SECONDS, MAX_PARSE_MEMORY_BYTES, MAX_PARSE_WALL_SECONDS, MB
+from indicators.load.intake import display_name
 from indicators.load.validation import Problem
 
 POLL_SECONDS = 0.02
@@ -122,7 +123,11 @@ def child_main(task_path: str, answer_path: str) -> None:
 def limit_problem(filename: str, reason: str, memory_bytes: int = MAX_PARSE_MEMORY_BYTES,
                   cpu_seconds: int = MAX_PARSE_CPU_SECONDS,
                   wall_seconds: float = MAX_PARSE_WALL_SECONDS) -> Problem:
-    """The German message for a parse stopped by its limits: what happened and what to do."""
+    """The German message for a parse stopped by its limits: which file, what happened, what to do.
+
+    The file is named in the text itself (not only in Problem.file): the CLI, the fetch command and
+    the import page's summary print the message alone.
+    """
     if reason == REASON_MEMORY:
         what = (f"würde beim Lesen mehr als {fmt_number(memory_bytes / MB)} MB Arbeitsspeicher "
                 "brauchen und wurde deshalb abgebrochen")
@@ -135,10 +140,10 @@ def limit_problem(filename: str, reason: str, memory_bytes: int = MAX_PARSE_MEMO
     else:
         what = "konnte nicht gelesen werden: das Leseprogramm ist abgestürzt"
     return Problem(file=filename, row=None, column=None,
-                   message=(f"Die Datei ist zu groß oder zu komplex: sie {what}. Es wurde nichts "
-                            "geändert. Bitte die Datei verkleinern (nur die benötigten Gebiete, "
-                            "Jahre und Merkmale) oder als einfache CSV-Datei speichern und erneut "
-                            "hochladen."))
+                   message=(f"Die Datei „{display_name(filename)}“ ist zu groß oder zu komplex: sie {what}. "
+                            "Es wurde nichts geändert. Bitte die Datei verkleinern (nur die benötigten "
+                            "Gebiete, Jahre und Merkmale) oder als einfache CSV-Datei speichern und "
+                            "erneut hochladen."))
 
 
 def _reason(status: int, usage, cpu_seconds: int) -> str:
