@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import browser, dashboard  # noqa: F401 - module-scoped fixtures: one server here
 
 from scripts.a11y_check import axe_violations, settle
@@ -25,6 +26,16 @@ def open_page(page, base: str, slug: str, lang: str, extra: str = "") -> None:
     path = "" if slug == PAGES[0][3] else slug  # the default page lives at "/" ("/ueberblick" is "Page not found")
     page.goto(f"{base}/{path}?lang={lang}{extra}")
     settle(page)
+
+
+def document_language(page, expected: str) -> str:
+    """<html lang> once the language script has run (it runs when the sidebar mounts, which on a loaded
+    machine can come a moment after the main area settled); the value found after 15 s otherwise."""
+    try:
+        page.wait_for_function("(l) => document.documentElement.lang === l", arg=expected, timeout=15_000)
+    except PlaywrightTimeout:
+        pass
+    return page.evaluate("document.documentElement.lang")
 
 
 def axe(page) -> list[dict]:
@@ -60,7 +71,7 @@ def test_every_page_has_the_document_language_and_no_axe_violations(started, tab
         open_page(tab, started, slug, lang)
         if slug == "karte":
             tab.wait_for_selector("path.choroplethlocation", timeout=60_000)
-        langs[slug] = tab.evaluate("document.documentElement.lang")
+        langs[slug] = document_language(tab, lang)
         problems += describe(f"{slug}?lang={lang}", axe(tab))
     assert langs == {slug: lang for *_, slug in PAGES}
     assert problems == []
