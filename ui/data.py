@@ -43,23 +43,26 @@ def _version_id(version: str) -> str:
     return version.rsplit(":", 1)[1]
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# st.cache_resource, not st.cache_data: cache_data unpickles a fresh copy on every call, and pages ask
+# for the table on every rerun (the largest cost of a warm Karte rerun in a py-spy profile).
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _table(version: str):
     return pipeline.build(pipeline.ortsteil_counts_of_version(_version_id(version)))
 
 
 def indicator_table():
-    """The indicator table of the data in use (cached per data version)."""
+    """The indicator table of the data in use (cached per data version, shared by every session: do not
+    modify it; take a copy or use assign)."""
     return _table(data_version())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)  # shared like the table, not unpickled per call
 def _geometry(level: str, version: str):
     return pipeline.geometry_of_version(level, _version_id(version))
 
 
 def geometry(level: str = "ortsteil"):
-    """Boundaries (imported official ones, else the schematic tile map) for a level."""
+    """Boundaries (imported official ones, else the schematic tile map) for a level (shared: do not modify)."""
     return _geometry(level, data_version())
 
 
