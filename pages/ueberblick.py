@@ -55,7 +55,7 @@ for theme in catalog.themes.values():
     ind = catalog.indicators[theme.key_indicator]
     rows = table[(table["indicator_id"] == ind.id) & (table["year"] == year)].set_index("area_id")
     # „seit <Jahr>“: the Newcombe change from the first year with its §2.4 words (as on the Trends page)
-    since = trendstats.trend_statistics(table, ind, focus_ids(), first_year).set_index("area_id")
+    since = data.derived(trendstats.trend_statistics, ind, tuple(focus_ids()), first_year).set_index("area_id")
     st.subheader(f"{theme.title.get(v.lang, theme.title['de'])} – {ind.label(v.lang, short=True)}")
     st.caption(ind.definition.get(v.lang, ""))
     city_value = rows.loc["bochum", "value"] if "bochum" in rows.index else float("nan")
