@@ -30,7 +30,14 @@ def load_areas() -> pd.DataFrame:
 
 
 def ortsteile() -> pd.DataFrame:
-    areas = _areas_cached()  # the filter below makes a new frame: no copy needed (called on every rerun)
+    """The 30 Ortsteile in official order (a copy, safe to modify; pages call this on every rerun, and a
+    copy of the cached frame is cheaper than filtering the areas again)."""
+    return _ortsteile_cached().copy()
+
+
+@lru_cache(maxsize=1)
+def _ortsteile_cached() -> pd.DataFrame:
+    areas = _areas_cached()
     return areas[areas["level"] == "ortsteil"].reset_index(drop=True)
 
 

@@ -66,6 +66,10 @@ TEXT = {
             "im PDF als Dokumenttitel und Betreff –, das PDF eines einzelnen Diagramms ist aber nicht getaggt. "
             "Die Folien (PPTX) und der Steckbrief (PDF) haben Alternativtexte an den Bildern, der Steckbrief ist "
             "nur teilweise getaggt (Bilder, nicht der Fließtext).",
+            "**Farbstufen der Karte (WCAG 1.4.11)**: der Kachelrand (#737373) hat gegen Weiß 4,7:1 und gegen die "
+            "hellsten Stufen mindestens 3,9:1, einige mittlere Stufen (z. B. #feb24c, in der Beamer-Palette "
+            "#d4b9da) erreichen 3:1 aber weder gegen Weiß noch gegen den Rand. Alternative: Wert und Stufe stehen "
+            "als Beschriftung auf jeder Kachel, im Tooltip und in der Tabelle unter der Karte.",
             "**Leichte Sprache und Gebärdensprache**: Erläuterungen nach BITV 2.0 § 4 fehlen noch.",
             "**Umbruch bei 320 px Breite (WCAG 1.4.10)** ist für Überblick, Karte und Trends automatisch geprüft: "
             "die Seite scrollt nicht waagerecht, Datentabellen scrollen in ihrem eigenen Kasten. Die übrigen "
@@ -86,6 +90,10 @@ TEXT = {
             "as document title and subject –, but the PDF of a single chart is not tagged. The slides (PPTX) and "
             "the district profile (PDF) have alternative texts on their images; the profile is only partly "
             "tagged (images, not the running text).",
+            "**Map colour classes (WCAG 1.4.11)**: the tile border (#737373) has 4.7:1 against white and at least "
+            "3.9:1 against the lightest classes, but some middle classes (e.g. #feb24c, #d4b9da in the projector "
+            "palette) reach 3:1 neither against white nor against the border. Alternative: value and class are "
+            "written on every tile, in the tooltip and in the table below the map.",
             "**Easy-to-read language and sign language**: explanations required by BITV 2.0 § 4 are missing.",
             "**Reflow at 320 px (WCAG 1.4.10)** is checked automatically on Overview, Map and Trends: the page "
             "does not scroll sideways, data tables scroll inside their own box. The other pages and text spacing "

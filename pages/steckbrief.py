@@ -4,7 +4,6 @@ import html
 
 import streamlit as st
 
-from indicators import views
 from indicators.areas import area_names, focus_ids, ortsteile, parent_of
 from indicators.export import report
 from indicators.formats import fmt_date, fmt_number
@@ -71,8 +70,8 @@ with right:
 
 st.subheader(TEXT["all"][v.lang])
 chart(data.profile_bars(area_id, v.year, v.lang), key="profile_bars")
-rows = table[(table["area_id"] == area_id) & (table["year"] == v.year)]
-st.dataframe(views.display_table(rows, v.lang), hide_index=True, width="stretch")
+rows = data.area_rows(area_id, v.year)
+st.dataframe(data.area_display(area_id, v.year, v.lang), hide_index=True, width="stretch")
 indicator_downloads(rows, catalog.indicators, f"steckbrief_{area_id}_{v.year}", v.lang, key="steckbrief_dl")
 
 

@@ -144,6 +144,26 @@ def _display_of_slice(table, indicator_id, year, level, lang):
     return views.display_table(views.indicator_slice(table, indicator_id, year, level), lang)
 
 
+def area_rows(area_id: str, year: int):
+    """Every indicator's row of one area and year (cached; do not modify)."""
+    return derived(_area_rows, area_id, int(year))
+
+
+def area_display(area_id: str, year: int, lang: str):
+    """views.display_table of every indicator of one area and year (cached)."""
+    return derived(_area_display, area_id, int(year), lang)
+
+
+def _area_rows(table, area_id, year):
+    return table[(table["area_id"] == area_id) & (table["year"] == year)]
+
+
+def _area_display(table, area_id, year, lang):
+    from indicators import views
+
+    return views.display_table(_area_rows(table, area_id, year), lang)
+
+
 def filtered_display(indicator_ids: tuple, levels: tuple, first_year: int, last_year: int, lang: str):
     """The Daten page's table: (rows, display table) for indicators, levels and a year span (cached)."""
     return derived(_filtered_display, tuple(indicator_ids), tuple(levels), int(first_year), int(last_year), lang)

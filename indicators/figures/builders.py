@@ -477,32 +477,34 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
     focus = [a for a in focus_ids if a in geo_ids]
     scale = LINE_SCALE[large_text]
 
-    fig = go.Figure(_main_map_trace(rows, geojson, names, ind, year, cls, lang, large_text))
+    # the traces are collected and the figure made once with its layout: add_trace and update_layout on a
+    # made figure re-validate it each time (about half of a new map view's cost)
+    traces = [_main_map_trace(rows, geojson, names, ind, year, cls, lang, large_text)]
     if focus:
-        fig.add_trace(_outline_trace(geojson, focus, FOCUS_OUTLINE, 3.0 * scale, word("focus", lang)))
+        traces.append(_outline_trace(geojson, focus, FOCUS_OUTLINE, 3.0 * scale, word("focus", lang)))
     if selected_id in geo_ids:
-        fig.add_trace(_outline_trace(geojson, [selected_id], SELECTED_OUTLINE, 4.5 * scale, word("selected", lang)))
+        traces.append(_outline_trace(geojson, [selected_id], SELECTED_OUTLINE, 4.5 * scale, word("selected", lang)))
     labels = _label_trace(geo_gdf, rows, names, fills, set(focus), selected_id, label_all, large_text, lang)
     if labels is not None:
-        fig.add_trace(labels)
+        traces.append(labels)
     for label, color in reversed(list(zip(cls["labels"], cls["colors"]))):
-        fig.add_trace(_legend_swatch(label, color, group="classes"))
-    fig.add_trace(_legend_swatch(pick(mapstyle.NO_COMPARISON, lang) if style == "comparison" else word("no_data", lang),
+        traces.append(_legend_swatch(label, color, group="classes"))
+    traces.append(_legend_swatch(pick(mapstyle.NO_COMPARISON, lang) if style == "comparison" else word("no_data", lang),
                                  NO_DATA_COLOR, group="classes"))
     if "flag" in rows and rows["flag"].eq("suppressed").any():   # „geheim“: the same grey, its own entry
-        fig.add_trace(_legend_swatch(statwords.suppressed_note(lang), NO_DATA_COLOR, group="classes"))
+        traces.append(_legend_swatch(statwords.suppressed_note(lang), NO_DATA_COLOR, group="classes"))
     if focus:
-        fig.add_trace(_legend_swatch(word("focus", lang), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
+        traces.append(_legend_swatch(word("focus", lang), FOCUS_OUTLINE, "square-open", FOCUS_OUTLINE, 2.5,
                                      group="outline"))
     if selected_id in geo_ids:
-        fig.add_trace(_legend_swatch(esc(names.get(selected_id, selected_id)), SELECTED_OUTLINE, "square-open",
+        traces.append(_legend_swatch(esc(names.get(selected_id, selected_id)), SELECTED_OUTLINE, "square-open",
                                      SELECTED_OUTLINE, 3, group="outline"))
 
     method_label = pick(STYLE_LABELS[style], lang) if style != "classes" else (
         METHOD_LABELS.get(lang, METHOD_LABELS["de"]).get(method, method)) if breaks is None else (
         f"{METHOD_LABELS.get(lang, METHOD_LABELS['de']).get(method, method)}, "
         + ("über alle Jahre fest" if lang == "de" else "fixed across years"))
-    fig.update_layout(**base_layout(
+    return go.Figure(data=traces, layout=base_layout(
         lang, large_text,
         title=title_dict(f"{ind.label(lang, short=True)} {year}", ind.label(lang), large_text),
         geo=_geo_layout(geo_gdf, MAP_DOMAIN_X), height=MAP_HEIGHT[large_text],
@@ -522,7 +524,6 @@ def map_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, year: int, *, me
               "geo_kind": str(geo_gdf["kind"].iloc[0]) if "kind" in geo_gdf and len(geo_gdf) else "",
               "is_demo": views.is_illustrative(rows)},
     ))
-    return fig
 
 
 def map_animation_figure(table: pd.DataFrame, geo_gdf, indicator_id: str, *, method: str = "quantiles",

@@ -52,11 +52,17 @@ TEMPLATES = {
 }
 
 
-def _row(table: pd.DataFrame, indicator_id: str, area_id: str, year: int) -> pd.Series | None:
-    """The table row of one indicator, area and year (None if absent)."""
-    rows = table[(table["indicator_id"] == indicator_id) & (table["area_id"] == area_id)
-                 & (table["year"] == int(year))]
-    return rows.iloc[0] if len(rows) else None
+def _series(table: pd.DataFrame, indicator_id: str, area_id: str) -> pd.DataFrame:
+    """One indicator's values and city values for one area, indexed by year (only the columns the
+    sentences read: taking rows of the whole table copies every column)."""
+    rows = table.loc[(table["indicator_id"] == indicator_id) & (table["area_id"] == area_id),
+                     ["year", "value", "value_stadt"]]
+    return rows.set_index("year")
+
+
+def _at(series: pd.DataFrame, year: int) -> pd.Series | None:
+    """The row of one year (None if absent)."""
+    return series.loc[int(year)] if int(year) in series.index else None
 
 
 def fmt_pp_amount(x: float, decimals: int = 1, lang: str = "de") -> str:
@@ -91,7 +97,8 @@ def deviation_sentence(table: pd.DataFrame, indicator_id: str, area_id: str, yea
     ist seit 2012 gewachsen.' (with_label names the indicator: 'Bei der Kennzahl „…“ liegt …')."""
     ind = load_catalog().indicators[indicator_id]
     name, label = name_of(area_id), ind.label(lang, short=True)
-    row = _row(table, indicator_id, area_id, year)
+    series = _series(table, indicator_id, area_id)
+    row = _at(series, year)
     if row is None or pd.isna(row["value"]):
         return TEMPLATES["no_data"][lang].format(name=name, year=year, label=label)
     value = fmt_value(row["value"], ind.unit, ind.decimals, lang)
@@ -100,9 +107,8 @@ def deviation_sentence(table: pd.DataFrame, indicator_id: str, area_id: str, yea
     gap = float(row["value"]) - float(row["value_stadt"])
     sentence = TEMPLATES["deviation_labelled" if with_label else "deviation"][lang].format(
         name=name, year=year, value=value, label=label, position=position_phrase(gap, ind.decimals, lang))
-    years = table.loc[(table["indicator_id"] == indicator_id) & (table["area_id"] == area_id), "year"]
-    base_year = int(years.min()) if len(years) else int(year)
-    base = _row(table, indicator_id, area_id, base_year)
+    base_year = int(series.index.min())
+    base = _at(series, base_year)
     if base_year < int(year) and base is not None and pd.notna(base["value"]) and pd.notna(base["value_stadt"]):
         then = float(base["value"]) - float(base["value_stadt"])
         sentence += "; " + gap_change_phrase(then, gap, base_year, ind.decimals, lang)
@@ -142,11 +148,11 @@ def _extremes_sentences(table: pd.DataFrame, area_id: str, year: int, lang: str)
 def trend_sentence(table: pd.DataFrame, indicator_id: str, area_id: str, year: int, lang: str = "de") -> str:
     """'Seit 2012 ist die Kennzahl „…“ in Hamme von 5,1 % auf 6,2 % gestiegen; in der Stadt von … auf ….'"""
     ind = load_catalog().indicators[indicator_id]
-    years = table.loc[(table["indicator_id"] == indicator_id) & (table["area_id"] == area_id), "year"]
-    if years.empty:
+    series = _series(table, indicator_id, area_id)
+    if series.empty:
         return ""
-    base_year = int(years.min())
-    now, then = _row(table, indicator_id, area_id, year), _row(table, indicator_id, area_id, base_year)
+    base_year = int(series.index.min())
+    now, then = _at(series, year), _at(series, base_year)
     if base_year >= int(year) or now is None or then is None or pd.isna(now["value"]) or pd.isna(then["value"]):
         return ""
     delta = round(float(now["value"]), ind.decimals) - round(float(then["value"]), ind.decimals)
