@@ -41,3 +41,13 @@ def test_streamlit_sends_the_same_spec_for_a_final_figure():
     sent = json.loads(at.get("plotly_chart")[0].proto.spec)
     plain = json.loads(at.session_state["plain"])
     assert sent["data"] == plain["data"] and sent["layout"] == plain["layout"]
+
+
+def test_a_final_figure_makes_its_data_table_once_per_language():
+    from ui.alt_text import figure_table
+
+    fig = final_figure(_figure())
+    table = fig.data_table("de")
+    assert fig.data_table("de") is table  # the text alternative of a shared figure is read out once
+    assert table.equals(figure_table(_figure(), "de"))
+    assert fig.data_table("en").equals(figure_table(_figure(), "en"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -81,15 +79,24 @@ def chart(fig, key: str, description: str | list[str] | None = None, alternative
 
 
 class _FinalFigure(go.Figure):
-    """A figure that is complete when it reaches chart(). st.plotly_chart turns it into a dict on every rerun
-    (a deep copy of every trace), and the figures from ui/data's caches are shared, unchanged, by every
-    session: so the dict is made once per figure."""
+    """A figure that is complete when it reaches chart(). The figures from ui/data's caches are shared,
+    unchanged, by every session, yet every rerun needs their dict (st.plotly_chart deep-copies every
+    trace) and their data table (the text alternative): both are made once per figure."""
 
     def to_dict(self):
         made = self.__dict__.get("_final_dict")  # __dict__ directly: plotly's __setattr__ checks property names
         if made is None:
             made = self.__dict__["_final_dict"] = super().to_dict()
         return made
+
+    def data_table(self, lang: str) -> pd.DataFrame:
+        """ui.alt_text.figure_table in ``lang``, made once (do not modify)."""
+        from ui.alt_text import figure_table
+
+        tables = self.__dict__.setdefault("_final_tables", {})
+        if lang not in tables:
+            tables[lang] = figure_table(self, lang)
+        return tables[lang]
 
 
 def final_figure(fig):
@@ -105,9 +112,10 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
     A screen reader cannot read plotly's SVG; the expander is a native <details> element reached by
     Tab, and st.table renders a <table> with header cells (st.dataframe draws on a canvas).
     """
-    from ui.alt_text import TEXT, figure_title
+    from ui.alt_text import TEXT, figure_table, figure_title
 
-    table = _figure_table(fig, lang)
+    fig = final_figure(fig)
+    table = fig.data_table(lang) if isinstance(fig, _FinalFigure) else figure_table(fig, lang)
     # untitled charts (sparklines) are named by their series, so the expanders of a page differ
     title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
     sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
@@ -119,26 +127,6 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
                 st.markdown(TEXT["empty"][lang])
         else:
             st.table(table.set_index(table.columns[0]))
-
-
-# The figures come from ui/data's caches and are shared, unchanged, by every session: their data tables
-# are kept beside them (and go when they go) instead of being read out of the traces on every rerun.
-# (plotly figures are not hashable, so the key is the object's id, dropped when the object goes).
-_FIGURE_TABLES: dict[int, dict[str, pd.DataFrame]] = {}
-
-
-def _figure_table(fig, lang: str) -> pd.DataFrame:
-    """ui.alt_text.figure_table of a figure, once per figure object and language (do not modify)."""
-    from ui.alt_text import figure_table
-
-    key = id(fig)
-    if key not in _FIGURE_TABLES:
-        _FIGURE_TABLES[key] = {}
-        weakref.finalize(fig, _FIGURE_TABLES.pop, key, None)
-    tables = _FIGURE_TABLES[key]
-    if lang not in tables:
-        tables[lang] = figure_table(fig, lang)
-    return tables[lang]
 
 
 def table_downloads(frame, basename: str, lang: str, metadata=None, key: str = "dl") -> None:

@@ -479,13 +479,20 @@ def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple, lang:
     return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus), lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _peers(version: str, year: int, area_id: str) -> dict:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _peer_values(version: str, year: int):
     from indicators.areas import ortsteile
-    from indicators.views.peers import find_peers, peer_variables
+    from indicators.views.peers import peer_variables
 
     counts = pipeline.ortsteil_counts_of_version(_version_id(version))  # the same version as the table
-    return find_peers(peer_variables(counts, year, ortsteile()["area_id"].tolist()), area_id)
+    return peer_variables(counts, year, ortsteile()["area_id"].tolist())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _peers(version: str, year: int, area_id: str) -> dict:
+    from indicators.views.peers import find_peers
+
+    return find_peers(_peer_values(version, year), area_id)  # the counts are read once per year, not per Ortsteil
 
 
 def peers(year: int, area_id: str) -> dict:
