@@ -33,6 +33,7 @@ from indicators.load.german import (  # noqa: F401
     parse_german_number,
     parse_number_strings,
 )
+from indicators.load.intake import display_name
 from indicators.load.validation import (
     MAX_ROWS_PER_CHECK,
     SEVERITY_WARNING,
@@ -421,7 +422,7 @@ def read_table(source: Path | str | bytes, filename: str | None = None) -> tuple
                                  "(Trennzeichen ';'), Excel (XLSX) oder Parquet speichern.")])
     if frame.shape[1] > MAX_TABLE_COLUMNS:     # XLSX and Parquet are refused earlier, by bounded.py
         raise LoadError([Problem(filename, None, None,
-                                 f"Die Datei „{filename}“ hat {fmt_number(frame.shape[1])} Spalten; erlaubt sind "
+                                 f"Die Datei „{display_name(filename)}“ hat {fmt_number(frame.shape[1])} Spalten; erlaubt sind "
                                  f"höchstens {fmt_number(MAX_TABLE_COLUMNS)}. Bitte nur die benötigten Spalten "
                                  "exportieren oder die Tabelle aufteilen.")])
     frame.columns = _unique_names(header + [""] * (frame.shape[1] - len(header)))[: frame.shape[1]]
