@@ -60,6 +60,10 @@ def no_external_network(monkeypatch):
 def isolated_store(tmp_path_factory, monkeypatch):
     """Each test gets its own empty data store, so nothing touches the developer's userdata/."""
     monkeypatch.setenv("QUARTIERSMONITOR_DATA_DIR", str(tmp_path_factory.mktemp("store")))
+    # no background warm-up of the default maps (ui/warmup.py) in the app runs and servers of the tests:
+    # each test starts with data of its own, so it would only take CPU from the tests; test_warmup.py
+    # switches it on
+    monkeypatch.setenv("QUARTIERSMONITOR_WARMUP", "0")
     yield
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import auth, data, url
+from ui import auth, data, url, warmup
 from ui.a11y import inject_focus_style, set_document_language
 from ui.components import ROUTED_KEY
 from ui.i18n import LANGUAGES, t
@@ -14,6 +14,7 @@ url.init("lang", "de", LANGUAGES)  # before the navigation, so a link with ?lang
 access = auth.current_access()  # viewers do not see „Daten importieren“; the page and its callbacks check again
 navigation = st.navigation(page_objects(current_lang(), can_edit=access.can_edit))
 table = data.indicator_table()
+warmup.ensure(data.data_version())  # once per data version and process: the default maps ahead of any click
 st.session_state["view"] = sidebar(sorted(table["year"].unique().tolist()))
 auth.sidebar_panel(access, st.session_state["view"].lang)
 st.sidebar.caption(t("app_subtitle", st.session_state["view"].lang))

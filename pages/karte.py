@@ -10,6 +10,7 @@ from ui.components import chart, demo_banner, export_menu, indicator_downloads, 
 from ui.i18n import t
 from ui.print import inject_print_css
 from ui.state import MAP_STYLE_KEY, shared_selectbox
+from ui.warmup import MAP_DEFAULTS  # the views computed ahead of the first click
 
 LEVELS = {"ortsteil": {"de": "Ortsteile", "en": "Districts"},
           "stadtbezirk": {"de": "Stadtbezirke", "en": "Boroughs"}}
@@ -55,11 +56,11 @@ names = area_names()
 st.title(f"{t('page_map', v.lang)}: {ind.label(v.lang)}")
 inject_print_css(v.lang)
 ortsteil_ids = list(data.derived(views.indicator_slice, v.indicator, v.year, "ortsteil")["area_id"])
-url.init("ebene", "ortsteil", LEVELS)
-url.init("klassen", "quantiles", classify.METHODS)
-url.init("k", 5, range(3, 8), cast=int)
+url.init("ebene", MAP_DEFAULTS["level"], LEVELS)
+url.init("klassen", MAP_DEFAULTS["method"], classify.METHODS)
+url.init("k", MAP_DEFAULTS["k"], range(3, 8), cast=int)
 url.init("gebiet", None, ortsteil_ids)
-url.init("darstellung", "classes", STYLES)
+url.init("darstellung", MAP_DEFAULTS["style"], STYLES)
 style = st.radio(TEXT["style"][v.lang], list(STYLES), format_func=lambda x: STYLES[x][v.lang], key="darstellung",
                  horizontal=True)
 controls = st.columns([1.2, 1.6, 1, 1.4])
@@ -68,7 +69,7 @@ level = controls[0].radio(TEXT["level"][v.lang], list(LEVELS), format_func=lambd
 method = controls[1].selectbox(TEXT["method"][v.lang], list(classify.METHODS), key="klassen",
                                format_func=lambda m: (classify.METHODS if v.lang == "de" else classify.METHODS_EN)[m])
 k = controls[2].slider(TEXT["k"][v.lang], 3, 7, key="k")
-fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=True, key="fix", help=TEXT["fixed_help"][v.lang])
+fixed = controls[3].toggle(TEXT["fixed"][v.lang], value=MAP_DEFAULTS["fixed"], key="fix", help=TEXT["fixed_help"][v.lang])
 selected = shared_selectbox(TEXT["select"][v.lang], [None, *ortsteil_ids], state_key="gebiet",
                            widget_key="karte_gebiet", format_func=lambda a: "–" if a is None else names[a],
                            placeholder="–")

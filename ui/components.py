@@ -120,8 +120,8 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
     title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
     sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
     with st.expander(TEXT["summary"][lang] + (f": {title}" if title else "")):
-        for sentence in sentences:
-            st.markdown(markdown_text(sentence))
+        if sentences:  # one element, one paragraph per sentence: every element costs its own message per rerun
+            st.markdown("\n\n".join(markdown_text(sentence) for sentence in sentences))
         if table.empty:
             if not sentences:
                 st.markdown(TEXT["empty"][lang])

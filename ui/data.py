@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.areas import load_areas
 from indicators.build import pipeline
 from indicators.catalog import load_catalog
+from ui.memo import memo
 
 _VERSION_SEEN: dict = {}
 
@@ -43,9 +44,9 @@ def _version_id(version: str) -> str:
     return version.rsplit(":", 1)[1]
 
 
-# st.cache_resource, not st.cache_data: cache_data unpickles a fresh copy on every call, and pages ask
-# for the table on every rerun (the largest cost of a warm Karte rerun in a py-spy profile).
-@st.cache_resource(show_spinner=False, max_entries=4)
+# A shared object (ui/memo.py), not st.cache_data: cache_data unpickles a fresh copy on every call, and
+# pages ask for the table on every rerun (the largest cost of a warm Karte rerun in a py-spy profile).
+@memo(4)
 def _table(version: str):
     return pipeline.build(pipeline.ortsteil_counts_of_version(_version_id(version)))
 
@@ -56,7 +57,7 @@ def indicator_table():
     return _table(data_version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # shared like the table, not unpickled per call
+@memo(8)  # shared like the table, not unpickled per call
 def _geometry(level: str, version: str):
     return pipeline.geometry_of_version(level, _version_id(version))
 
@@ -68,7 +69,7 @@ def geometry(level: str = "ortsteil"):
 
 # Figures are cached as objects shared between sessions (building a plotly figure costs
 # 10–70 ms); pages must not modify a figure they get from here.
-@st.cache_resource(show_spinner=False, max_entries=1024)
+@memo(1024)
 def _figure(version: str, builder: str, args: tuple, kwargs: tuple):
     from indicators import figures
 
@@ -80,7 +81,7 @@ def figure(builder: str, *args, **kwargs):
     return _figure(data_version(), builder, args, tuple(sorted(kwargs.items())))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@memo(256)
 def _trend(version: str, indicator_id: str, area_ids: tuple, mode: str, lang: str, large_text: bool):
     from indicators import figures
     from indicators.load.published import comparable_points
@@ -94,7 +95,7 @@ def trend_figure(indicator_id: str, area_ids, mode: str, lang: str, large_text: 
     return _trend(data_version(), indicator_id, tuple(area_ids), mode, lang, large_text)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@memo(256)
 def _map(version: str, indicator_id: str, year: int, level: str, method: str, k: int, fixed: bool,
          focus: tuple, selected: str | None, lang: str, large_text: bool, style: str = "classes"):
     from indicators import figures
@@ -117,10 +118,10 @@ def map_figure(indicator_id: str, year: int, *, level: str = "ortsteil", method:
 
 
 # Everything below depends only on (data version, arguments): computed once and shared by every
-# session of the process (st.cache_resource: no copy per rerun). Callers must not modify results.
-@st.cache_resource(show_spinner=False, max_entries=4096)
-def _derived(version: str, name: str, _func, args: tuple, kwargs: tuple):
-    return _func(_table(version), *args, **dict(kwargs))
+# session of the process (ui/memo.py: no copy per rerun). Callers must not modify results.
+@memo(4096)
+def _derived(version: str, func, args: tuple, kwargs: tuple):
+    return func(_table(version), *args, **dict(kwargs))
 
 
 def derived(func, *args, **kwargs):
@@ -129,8 +130,7 @@ def derived(func, *args, **kwargs):
     ``func`` is a function of the indicators package whose first parameter is the indicator table;
     the arguments must be hashable (tuples, not lists). The result is shared: do not modify it.
     """
-    name = f"{func.__module__}.{func.__qualname__}"
-    return _derived(data_version(), name, func, args, tuple(sorted(kwargs.items())))
+    return _derived(data_version(), func, args, tuple(sorted(kwargs.items())))
 
 
 def indicator_display(indicator_id: str, year: int | None, level: str | None, lang: str):
@@ -199,7 +199,7 @@ def _groups_figure(table, indicator_id, year, focus, lang):
     return figures.groups_figure(views.pooled_groups(table, indicator_id, year, list(focus)), indicator_id, lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@memo(128)
 def _locator(version: str, area_id: str):
     from indicators import figures
 
@@ -211,7 +211,7 @@ def locator_map(area_id: str):
     return _locator(data_version(), area_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@memo(64)
 def _slide(version: str, n: int, lang: str, style: str = "classes"):
     from indicators.figures import presentation
 
@@ -226,7 +226,7 @@ def slide(n: int, lang: str, style: str = "classes"):
     return _slide(data_version(), n, lang, style)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@memo(32)
 def _map_animation(version: str, indicator_id: str, level: str, method: str, k: int, focus: tuple, lang: str,
                    style: str = "classes"):
     from indicators import figures
@@ -244,7 +244,7 @@ def map_animation(indicator_id: str, *, level: str, method: str, k: int, focus=(
     return _map_animation(data_version(), indicator_id, level, method, int(k), tuple(focus), lang, style)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@memo(8)
 def published_series_figure(measure: str, lang: str):
     """The chart of one published series (bundled, independent of the store; cached)."""
     from indicators import figures
@@ -266,7 +266,7 @@ def all_sources() -> dict:
     return _all_sources(data_version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@memo(4)
 def _all_sources(version: str) -> dict:
     from indicators import store
 
@@ -277,7 +277,7 @@ catalog = load_catalog
 areas = load_areas
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@memo(4)
 def _kreis_measures(version: str):
     from indicators.load import kreise
     from indicators.views import ruhr as ruhr_views
@@ -324,7 +324,7 @@ def kreis_chart(kind: str, set_id: str, ids: tuple, measure_id: str, year: int |
     return _kreis_chart(data_version(), kind, set_id, ids, measure_id, year, lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@memo(256)
 def _kreis_chart(version: str, kind: str, set_id: str, ids: tuple, measure_id: str, year: int | None, lang: str):
     from indicators.figures import kreise as kreise_figures
 
@@ -464,7 +464,7 @@ def sozialindex(year: int, indicators: tuple | None = None):
     return _index(data_version(), int(year), tuple(indicators or load_index_config().indicators))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@memo(64)
 def _index_map(version: str, year: int, indicators: tuple, mode: str, focus: tuple, lang: str = "de"):
     from indicators import figures
 
@@ -479,7 +479,7 @@ def sozialindex_map(year: int, indicators: tuple, mode: str, focus: tuple, lang:
     return _index_map(data_version(), int(year), tuple(indicators), mode, tuple(focus), lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@memo(16)
 def _peer_values(version: str, year: int):
     from indicators.areas import ortsteile
     from indicators.views.peers import peer_variables
@@ -488,7 +488,7 @@ def _peer_values(version: str, year: int):
     return peer_variables(counts, year, ortsteile()["area_id"].tolist())
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@memo(64)
 def _peers(version: str, year: int, area_id: str) -> dict:
     from indicators.views.peers import find_peers
 

@@ -11,6 +11,7 @@ title, subtitle, source line and notes (``image_texts``), the same words as a PP
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import os
@@ -58,6 +59,13 @@ class ExportError(RuntimeError):
 
 def browser_path() -> str | None:
     """The browser kaleido would use: $BROWSER_PATH, else a Chromium/Chrome on PATH or in /usr/bin."""
+    return _find_browser(os.environ.get("BROWSER_PATH"), os.environ.get("PATH"))
+
+
+@functools.lru_cache(maxsize=8)
+def _find_browser(_browser_env: str | None, _path_env: str | None) -> str | None:
+    """choreographer's search, once per environment: it walks PATH and stats files (~0.7 ms), and every
+    rerun of a page with an export menu asks."""
     from choreographer.browsers.chromium import Chromium
 
     return Chromium.find_browser(skip_local=True)

@@ -1,0 +1,105 @@
+"""The app's process-wide memo (ui/memo.py) and the warm-up of the default maps (ui/warmup.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import data, warmup
+from ui.memo import Memo
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def test_memo_computes_each_argument_once_even_when_two_threads_ask_at_once():
+    calls = []
+
+    def slow_square(x):
+        calls.append(x)
+        time.sleep(0.2)
+        return x * x
+
+    square = Memo(slow_square, max_entries=2)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(square(3))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [9, 9] and calls == [3]
+    assert (square.hits, square.misses) == (1, 1)
+
+
+def test_memo_keeps_the_most_recently_used_and_never_keeps_a_failure():
+    calls = []
+
+    def half(x):
+        calls.append(x)
+        if x < 0:
+            raise ValueError("negativ")
+        return x / 2
+
+    memo = Memo(half, max_entries=2)
+    assert [memo(2), memo(4), memo(2), memo(6)] == [1.0, 2.0, 1.0, 3.0]
+    assert memo.cached(2) and memo.cached(6) and not memo.cached(4)   # 4 was used least recently
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            memo(-1)
+    assert calls == [2, 4, 6, -1, -1]
+
+
+def test_the_warm_up_fills_exactly_what_the_karte_page_asks_for():
+    """After warm_map_view, opening that view on the Karte page computes nothing new (same cache keys)."""
+    warmup.warm_map_view("kinderarmut", 2019)
+    computed = (data._map.misses, data._derived.misses)
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.query_params["ind"] = "kinderarmut"
+    at.query_params["jahr"] = "2019"
+    at.run()
+    at.switch_page("pages/karte.py").run()
+    assert not at.exception, at.exception
+    assert "Kinderarmut" in at.title[0].value
+    assert (data._map.misses, data._derived.misses) == computed
+    at.query_params["jahr"] = "2018"            # a view the warm-up has not made yet is computed as usual
+    at.switch_page("pages/karte.py").run()
+    assert data._map.misses == computed[0] + 1
+
+
+def test_views_come_newest_year_first_and_cover_every_indicator():
+    table = data.indicator_table()
+    views = warmup.views(table)
+    indicators = list(data.catalog().indicators)
+    years = sorted({int(y) for y in table["year"]}, reverse=True)
+    assert len(views) == len(indicators) * len(years)
+    assert views[:len(indicators)] == [(i, years[0]) for i in indicators]
+
+
+def test_the_warm_up_stops_when_other_data_come_into_use(monkeypatch):
+    version = data.data_version()
+    made = []
+    monkeypatch.setattr(warmup, "warm_map_view", lambda i, y: made.append((i, y)))
+    # asked once for the table, then before each view: an import elsewhere after the second view
+    answers = iter([version, version, version, "anderer-speicher:0002"])
+    monkeypatch.setattr(warmup.data, "data_version", lambda: next(answers))
+    assert warmup.warm(version, pause_s=0) == 2
+    assert made == warmup.views(data._table(version))[:2]
+
+
+def test_ensure_starts_one_thread_per_version_and_none_when_switched_off(monkeypatch):
+    started = []
+    monkeypatch.setattr(warmup, "_run", lambda version: started.append(version))
+    monkeypatch.setattr(warmup, "_started", set())
+    monkeypatch.setenv(warmup.WARMUP_ENV, "0")
+    warmup.ensure("speicher:0001")
+    monkeypatch.setenv(warmup.WARMUP_ENV, "1")
+    for _ in range(3):
+        warmup.ensure("speicher:0001")
+    warmup.ensure("speicher:0002")
+    deadline = time.monotonic() + 5
+    while len(started) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sorted(started) == ["speicher:0001", "speicher:0002"]
