@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io
 import streamlit as st
 
 from indicators.export import tables
@@ -86,7 +89,10 @@ class _FinalFigure(go.Figure):
     def to_dict(self):
         made = self.__dict__.get("_final_dict")  # __dict__ directly: plotly's __setattr__ checks property names
         if made is None:
-            made = self.__dict__["_final_dict"] = super().to_dict()
+            # as plain JSON values (lists, not numpy arrays): st.plotly_chart serialises the dict on every
+            # rerun, and orjson does that ~4x faster than the json module for plain values only
+            plain = json.loads(plotly.io.to_json(super().to_dict(), validate=False))
+            made = self.__dict__["_final_dict"] = plain
         return made
 
     def data_table(self, lang: str) -> pd.DataFrame:

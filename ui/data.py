@@ -333,7 +333,7 @@ def _kreis_chart(version: str, kind: str, set_id: str, ids: tuple, measure_id: s
                                      list(ids), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@memo(64)
 def _kreis_view(version: str, set_id: str, ids: tuple, measure_id: str, year: int, lang: str) -> dict:
     from indicators.figures import kreise as kreise_figures
     from indicators.load.kreise import kreis_areas as areas_of
@@ -363,7 +363,7 @@ def kreis_view(set_id: str, ids: tuple, measure_id: str, year: int, lang: str) -
     return _kreis_view(data_version(), set_id, ids, measure_id, year, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@memo(16)
 def _kreis_position_table(version: str, set_id: str, ids: tuple, lang: str):
     from indicators.views import kreise as kreise_views
 
@@ -375,7 +375,7 @@ def kreis_position_table(set_id: str, ids: tuple, lang: str):
     return _kreis_position_table(data_version(), set_id, ids, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@memo(4)
 def _kreis_overview(version: str, lang: str) -> dict:
     from indicators.load.kreise import BOCHUM_ID
     from indicators.views import kreise as kreise_views
@@ -395,7 +395,7 @@ def kreis_overview(lang: str) -> dict:
     return _kreis_overview(data_version(), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@memo(32)
 def _kreis_metadata(version: str, set_id: str, ids: tuple, measure_id: str, lang: str):
     from indicators.export import kreise as kreise_export
 
@@ -447,7 +447,7 @@ def upload_problems(content: bytes, name: str, **options) -> list:
     return _upload_problems(content, name, data_version(), **options)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@memo(64)
 def _index(version: str, year: int, indicators: tuple):
     from indicators.build.sozialindex import IndexNotComputable, index_for_year, load_index_config
 

@@ -10,12 +10,13 @@ modify them.
 from __future__ import annotations
 
 import functools
+import pickle
 import threading
 from collections import OrderedDict
 
 
 class Memo:
-    """``func(*args)`` computed once per argument tuple (hashable positional arguments only), at most
+    """``func(*args)`` computed once per argument tuple (positional arguments only), at most
     ``max_entries`` results kept (least recently used dropped first). Two threads asking for the same
     new arguments compute them once: the second waits for the first."""
 
@@ -29,27 +30,28 @@ class Memo:
         functools.update_wrapper(self, func)
 
     def __call__(self, *args):
+        key = _key(args)
         with self._lock:
-            if args in self._values:
-                self._values.move_to_end(args)
+            if key in self._values:
+                self._values.move_to_end(key)
                 self.hits += 1
-                return self._values[args]
-            key_lock = self._computing.setdefault(args, threading.Lock())
+                return self._values[key]
+            key_lock = self._computing.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:  # another thread may have made it while this one waited
-                if args in self._values:
+                if key in self._values:
                     self.hits += 1
-                    return self._values[args]
+                    return self._values[key]
             try:
                 value = self.func(*args)
             except BaseException:
                 with self._lock:
-                    self._computing.pop(args, None)
+                    self._computing.pop(key, None)
                 raise
             with self._lock:  # kept before the key's lock goes, so nobody computes it a second time
                 self.misses += 1
-                self._values[args] = value
-                self._computing.pop(args, None)
+                self._values[key] = value
+                self._computing.pop(key, None)
                 while len(self._values) > self.max_entries:
                     self._values.popitem(last=False)
         return value
@@ -57,11 +59,20 @@ class Memo:
     def cached(self, *args) -> bool:
         """True when the result for these arguments is kept (a test and the warm-up ask)."""
         with self._lock:
-            return args in self._values
+            return _key(args) in self._values
 
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+def _key(args: tuple):
+    """The arguments themselves, or their pickle when one is unhashable (a catalog Indicator holds dicts)."""
+    try:
+        hash(args)
+    except TypeError:
+        return ("pickled", pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
+    return args
 
 
 def memo(max_entries: int):
