@@ -6,7 +6,15 @@ from indicators.areas import area_names
 from indicators.safe_text import markdown_text
 from indicators.words import pick
 from ui import data
-from ui.components import demo_banner, indicator_downloads, metadata_for, source_text, table_downloads, view
+from ui.components import (
+    demo_banner,
+    indicator_downloads,
+    metadata_for,
+    shared_dataframe,
+    source_text,
+    table_downloads,
+    view,
+)
 from ui.i18n import t
 
 TEXT = {
@@ -49,7 +57,7 @@ span = cols[2].select_slider(TEXT["filter_years"][v.lang], years, value=(v.year,
 rows, display = data.filtered_display(tuple(chosen), tuple(levels), span[0], span[1], v.lang)
 demo_banner(rows, v.lang)
 st.caption(TEXT["rows"][v.lang].format(n=len(display)))
-st.dataframe(display, hide_index=True, width="stretch", height=420)
+shared_dataframe(display, height=420)
 st.markdown(f"**{TEXT['dl_shown'][v.lang]}**")
 indicator_downloads(rows, chosen, "indikatoren_auswahl", v.lang, key="d_shown")
 st.markdown(f"**{TEXT['dl_all'][v.lang]}**")

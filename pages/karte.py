@@ -6,7 +6,7 @@ from indicators import views
 from indicators.areas import area_names, focus_ids
 from indicators.views import classify, mapstyle, text
 from ui import data, url
-from ui.components import chart, demo_banner, export_menu, indicator_downloads, source_caption, view
+from ui.components import chart, demo_banner, export_menu, indicator_downloads, shared_dataframe, source_caption, view
 from ui.i18n import t
 from ui.print import inject_print_css
 from ui.state import MAP_STYLE_KEY, shared_selectbox
@@ -115,6 +115,6 @@ animation()
 
 st.subheader(TEXT["table"][v.lang])
 display = data.indicator_display(v.indicator, v.year, level, v.lang)
-st.dataframe(display, hide_index=True, width="stretch")
+shared_dataframe(display)
 indicator_downloads(shown, [v.indicator], f"karte_{v.indicator}_{v.year}", v.lang, key="karte_dl")
 source_caption(shown, v.lang)

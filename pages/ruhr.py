@@ -9,7 +9,7 @@ from indicators.load import kreise
 from indicators.views import kreise as kreise_views
 from indicators.views import ruhr as ruhr_views
 from ui import data, url
-from ui.components import EXPORT_TEXT, chart, demo_banner, export_available, table_downloads, view
+from ui.components import EXPORT_TEXT, chart, demo_banner, export_available, shared_dataframe, table_downloads, view
 from ui.i18n import t
 
 DEFAULT_MEASURE = "langzeitarbeitslose_an_arbeitslosen"
@@ -114,7 +114,7 @@ if len(years) > 1:
     st.caption(TEXT["gaps"][lang].format(years=ruhr_views.year_span(gap_years) or "–") if gap_years
                or view_texts["has_missing"] else TEXT["median_only"][lang])
     with st.expander(TEXT["chart_data"][lang]):
-        st.dataframe(view_texts["trend_table"], hide_index=True, width="stretch")
+        shared_dataframe(view_texts["trend_table"])
 else:
     st.info(TEXT["one_year"][lang].format(year=years[0]))
 
@@ -122,10 +122,10 @@ st.subheader(TEXT["position"][lang])
 chart(data.kreis_chart("position", set_id, tuple(members), "", None, lang), key="ruhr_position")
 st.caption(TEXT["position_help"][lang])
 with st.expander(TEXT["position_table"][lang]):
-    st.dataframe(data.kreis_position_table(set_id, tuple(members), lang), hide_index=True, width="stretch")
+    shared_dataframe(data.kreis_position_table(set_id, tuple(members), lang))
 
 st.subheader(TEXT["table"][lang])
-st.dataframe(view_texts["display"], hide_index=True, width="stretch")
+shared_dataframe(view_texts["display"])
 base = f"vergleich_{set_id}_{measure_id}_{year}"
 
 

@@ -10,7 +10,15 @@ from indicators.formats import fmt_date, fmt_number
 from indicators.load import published
 from indicators.views import peers, sentences, text
 from ui import data, url
-from ui.components import chart, demo_banner, export_available, indicator_downloads, source_caption, view
+from ui.components import (
+    chart,
+    demo_banner,
+    export_available,
+    indicator_downloads,
+    shared_dataframe,
+    source_caption,
+    view,
+)
 from ui.i18n import t
 from ui.state import shared_selectbox
 
@@ -52,7 +60,7 @@ badge = " · Fokusquartier „Zusammen im Quartier“" if area_id in focus_ids()
     " · focus district" if area_id in focus_ids() else "")
 st.title(f"{t('page_profile', v.lang)}: {names[area_id]}")
 st.markdown(f"{TEXT['in'][v.lang]} {names[bezirk]}{badge} · {t('year', v.lang)} {v.year}")
-shown = table[table["area_id"].isin([area_id, bezirk, "bochum"])]
+shown = data.rows_of_areas((area_id, bezirk, "bochum"))
 demo_banner(shown, v.lang)
 if export_available(v.lang):
     st.download_button(TEXT["pdf"][v.lang], lambda: report.report_pdf(table, area_id, v.year, v.lang),
@@ -71,7 +79,7 @@ with right:
 st.subheader(TEXT["all"][v.lang])
 chart(data.profile_bars(area_id, v.year, v.lang), key="profile_bars")
 rows = data.area_rows(area_id, v.year)
-st.dataframe(data.area_display(area_id, v.year, v.lang), hide_index=True, width="stretch")
+shared_dataframe(data.area_display(area_id, v.year, v.lang))
 indicator_downloads(rows, catalog.indicators, f"steckbrief_{area_id}_{v.year}", v.lang, key="steckbrief_dl")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -90,8 +92,9 @@ class _FinalFigure(go.Figure):
         made = self.__dict__.get("_final_dict")  # __dict__ directly: plotly's __setattr__ checks property names
         if made is None:
             # as plain JSON values (lists, not numpy arrays): st.plotly_chart serialises the dict on every
-            # rerun, and orjson does that ~4x faster than the json module for plain values only
-            plain = json.loads(plotly.io.to_json(super().to_dict(), validate=False))
+            # rerun, and orjson does that ~4x faster than the json module, for plain values only (with
+            # numpy object arrays it falls back to a slow cleaning pass: hence the json engine here, once)
+            plain = json.loads(plotly.io.to_json(super().to_dict(), validate=False, engine="json"))
             made = self.__dict__["_final_dict"] = plain
         return made
 
@@ -102,6 +105,16 @@ class _FinalFigure(go.Figure):
         tables = self.__dict__.setdefault("_final_tables", {})
         if lang not in tables:
             tables[lang] = figure_table(self, lang)
+        return tables[lang]
+
+    def data_arrow(self, lang: str):
+        """data_table with its first column as the row headers, as the Arrow table st.table sends (made once)."""
+        import pyarrow as pa
+
+        tables = self.__dict__.setdefault("_final_arrow", {})
+        if lang not in tables:
+            table = self.data_table(lang)
+            tables[lang] = pa.Table.from_pandas(table.set_index(table.columns[0]))
         return tables[lang]
 
 
@@ -131,8 +144,38 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
         if table.empty:
             if not sentences:
                 st.markdown(TEXT["empty"][lang])
-        else:
-            st.table(table.set_index(table.columns[0]))
+        else:  # hide_index=False: the first column stays the row headers (<th>); st.table would ask pandas
+            st.table(fig.data_arrow(lang) if isinstance(fig, _FinalFigure) else table.set_index(table.columns[0]),
+                     hide_index=False)
+
+
+_ARROW: OrderedDict = OrderedDict()
+_ARROW_LOCK = threading.Lock()
+
+
+def shared_arrow(frame: pd.DataFrame):
+    """A frame from ui/data's caches (shared, never modified) as an Arrow table, converted once per frame:
+    st.dataframe converts a DataFrame again on every rerun (2–5 ms for a page's table). An entry holds
+    the frame itself, so its id cannot stand for another frame while the entry lives."""
+    import pyarrow as pa
+
+    key = id(frame)
+    with _ARROW_LOCK:
+        kept = _ARROW.get(key)
+        if kept is not None and kept[0] is frame:
+            _ARROW.move_to_end(key)
+            return kept[1]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with _ARROW_LOCK:
+        _ARROW[key] = (frame, table)
+        while len(_ARROW) > 256:
+            _ARROW.popitem(last=False)
+    return table
+
+
+def shared_dataframe(frame: pd.DataFrame, **kwargs) -> None:
+    """st.dataframe (full width, no index) of a frame from ui/data's caches, sent as its Arrow table."""
+    st.dataframe(shared_arrow(frame), hide_index=True, width="stretch", **kwargs)
 
 
 def table_downloads(frame, basename: str, lang: str, metadata=None, key: str = "dl") -> None:

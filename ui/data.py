@@ -149,6 +149,15 @@ def area_rows(area_id: str, year: int):
     return derived(_area_rows, area_id, int(year))
 
 
+def rows_of_areas(area_ids: tuple):
+    """Every row (all indicators and years) of these areas (cached; do not modify)."""
+    return derived(_rows_of_areas, tuple(area_ids))
+
+
+def _rows_of_areas(table, area_ids):
+    return table[table["area_id"].isin(area_ids)]
+
+
 def area_display(area_id: str, year: int, lang: str):
     """views.display_table of every indicator of one area and year (cached)."""
     return derived(_area_display, area_id, int(year), lang)
