@@ -182,7 +182,7 @@ $ANSWERED    }
     # cookie, or a session that moved because its worker failed
     map "\$cookie_qm_worker|\$qm_answered" \$qm_set_cookie {
         "~^(?<same>[^|]+)\\|\\k<same>\$"  "";
-        "~\\|(?<now>.+)\$"                "qm_worker=\$now; Path=/; HttpOnly; SameSite=Lax";
+        "~\\|(?<now>[^|]+)\$"             "qm_worker=\$now; Path=/; HttpOnly; SameSite=Lax";
         default                          "";
     }
     map \$http_upgrade \$connection_upgrade {
