@@ -1,7 +1,9 @@
 """Many users at once: simulated browsers speaking Streamlit's own websocket protocol.
 
-Each simulated user opens `/_stcore/stream` as the browser does (subprotocol "streamlit", one
-websocket for the whole visit, a sticky cookie of its own when nginx is in front) and asks for
+Each simulated user behaves like a browser: it first loads the page with an HTTP GET (behind nginx
+the answer sets the sticky cookie qm_worker that pins the browser to one worker; a single
+Streamlit process sets none), then opens `/_stcore/stream` with that cookie (subprotocol
+"streamlit", one websocket for the whole visit, reopened with the same cookie after a drop) and asks for
 reruns with BackMsg(rerun_script=ClientState(query_string=..., page_name=...)) — a new indicator
 and year in the query string, as a click on the sidebar does. A rerun is timed from sending the
 BackMsg to the ForwardMsg script_finished(FINISHED_SUCCESSFULLY). It counts as an error when the
@@ -17,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import math
 import os
-import secrets
 import signal
 import statistics
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -69,12 +71,8 @@ def _rerun_message(rerun: Rerun) -> bytes:
     return msg.SerializeToString()
 
 
-def exception_in(raw: bytes) -> str | None:
-    """The exception message when this ForwardMsg adds an exception element, else None."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    msg = ForwardMsg()
-    msg.ParseFromString(raw)
+def exception_in(msg) -> str | None:
+    """The exception message when this (parsed) ForwardMsg adds an exception element, else None."""
     if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
         element = msg.delta.new_element
         if element.WhichOneof("type") == "exception":
@@ -82,19 +80,12 @@ def exception_in(raw: bytes) -> str | None:
     return None
 
 
-def _finished(raw: bytes) -> int | None:
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    msg = ForwardMsg()
-    msg.ParseFromString(raw)
-    return msg.script_finished if msg.WhichOneof("type") == "script_finished" else None
-
-
 async def _one_rerun(ws, rerun: Rerun, timeout: float) -> tuple[float, str | None]:
     """Send one rerun and read the stream until the script finished; (ms, error or None)."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     done = ForwardMsg.FINISHED_SUCCESSFULLY
+    msg = ForwardMsg()
     started = time.perf_counter()
     await ws.send(_rerun_message(rerun))
     problem, seen = None, not rerun.expect
@@ -102,16 +93,56 @@ async def _one_rerun(ws, rerun: Rerun, timeout: float) -> tuple[float, str | Non
     async with asyncio.timeout(timeout):
         while True:
             raw = await ws.recv()
-            problem = problem or exception_in(raw)
             seen = seen or expect in raw
-            if _finished(raw) == done:
+            msg.ParseFromString(raw)  # once per message: the client shares the cores with the servers
+            kind = msg.WhichOneof("type")
+            if kind == "script_finished" and msg.script_finished == done:
                 break
+            if kind == "delta":
+                problem = problem or exception_in(msg)
     ms = (time.perf_counter() - started) * 1000
     if problem:
         return ms, f"exception: {problem}"
     if not seen:
         return ms, f"missing text {rerun.expect!r}"
     return ms, None
+
+
+def sticky_cookie(set_cookie_headers: list[str]) -> str | None:
+    """The Cookie header a browser sends after these Set-Cookie headers: nginx's qm_worker, or None.
+
+    >>> sticky_cookie(["qm_worker=w2; Path=/; HttpOnly; SameSite=Lax"])
+    'qm_worker=w2'
+    >>> sticky_cookie(["other=1; Path=/"]) is None
+    True
+    """
+    for header in set_cookie_headers:
+        morsel = SimpleCookie(header).get("qm_worker")
+        if morsel is not None:
+            return f"qm_worker={morsel.value}"
+    return None
+
+
+async def load_page(base: str, path: str, timeout: float) -> str | None:
+    """GET the page as a browser does first (asyncio streams: the event loop keeps running);
+    returns the Cookie header for the websocket (nginx's qm_worker) or None when none was set.
+    Raises ConnectionError for an answer other than 200."""
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    async with asyncio.timeout(timeout):
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            await reader.read()  # the page itself, to the end, as a browser reads it
+        except asyncio.IncompleteReadError as exc:  # closed before the headers ended
+            raise ConnectionError(f"GET {path}: the connection closed early") from exc
+        finally:
+            writer.close()
+    status = head[0].split(" ", 2)
+    if len(status) < 2 or status[1] != "200":
+        raise ConnectionError(f"GET {path}: {head[0]}")
+    name = "set-cookie:"
+    return sticky_cookie([line[len(name):].strip() for line in head if line.lower().startswith(name)])
 
 
 async def simulate_user(base: str, reruns: list[Rerun], outcome: Outcome, timeout: float,
@@ -121,7 +152,7 @@ async def simulate_user(base: str, reruns: list[Rerun], outcome: Outcome, timeou
     from websockets.exceptions import WebSocketException
 
     uri = base.replace("http://", "ws://") + "/_stcore/stream"
-    headers = {"Cookie": f"qm_worker={secrets.token_hex(16)}"}  # nginx's sticky cookie, one per browser
+    headers, page_loaded = {}, False
     ws = None
     try:
         for rerun in reruns:
@@ -129,6 +160,10 @@ async def simulate_user(base: str, reruns: list[Rerun], outcome: Outcome, timeou
                 outcome.errors.append("not run: benchmark time limit")
                 continue
             try:
+                if not page_loaded:  # the page first: behind nginx its answer pins the browser
+                    cookie = await load_page(base, "/", timeout)
+                    headers = {"Cookie": cookie} if cookie else {}
+                    page_loaded = True
                 if ws is None:
                     ws = await connect(uri, subprotocols=["streamlit"], additional_headers=headers,
                                        max_size=None, open_timeout=timeout)

@@ -9,7 +9,8 @@
 #
 # Why so: one Python process runs one script at a time, so a second core needs a second process.
 # Streamlit keeps each browser session (widget state, uploads, downloads) inside one process, so
-# nginx pins a browser to one worker by a cookie it sets itself (qm_worker) and hashes. Every
+# nginx spreads new browsers over the workers in turn and then pins each to the worker that
+# answered it, by a cookie it sets itself (qm_worker = that worker's number). Every
 # worker reads the same data store (QUARTIERSMONITOR_DATA_DIR or userdata/): after an import each
 # worker serves the new version on its next rerun, because the app's caches are keyed by version.
 # Stop with Ctrl+C or SIGTERM to this script's PID: every worker and nginx is stopped by PID.
@@ -124,10 +125,14 @@ for i in "${!WORKER_PORTS[@]}"; do
   wait_healthy "${WORKER_PORTS[$i]}" "${PIDS[$i]}" || exit 1
 done
 
-UPSTREAMS=""
-for port in "${WORKER_PORTS[@]}"; do
-  # passive health check: after 3 failed attempts a worker rests for 10 s, its sessions move on
+UPSTREAMS=""; PINNED=""; ANSWERED=""
+for i in "${!WORKER_PORTS[@]}"; do
+  port="${WORKER_PORTS[$i]}"; id="w$((i + 1))"
+  # passive health check: after 3 failed attempts a worker rests for 10 s and gets no new browsers
   UPSTREAMS+="        server 127.0.0.1:$port max_fails=3 fail_timeout=10s;"$'\n'
+  PINNED+="        $id 127.0.0.1:$port;"$'\n'
+  # the last address: after a retry \$upstream_addr lists every worker tried ("a, b", "a : b")
+  ANSWERED+="        \"~(^|\\s)127\\.0\\.0\\.1:$port\$\" $id;"$'\n'
 done
 USER_LINE=""
 if [ "$(id -u)" -eq 0 ]; then
@@ -153,28 +158,43 @@ http {
     scgi_temp_path $RUN_DIR/temp/scgi;
     server_tokens off;
 
-    # Sticky sessions: a browser keeps the cookie qm_worker that nginx sets on its first request
-    # (a random request id), and every later request — the websocket /_stcore/stream, uploads,
-    # downloads — is hashed by it to the same worker. The first request hashes its own request id,
-    # the value the cookie then carries, so it lands on the same worker too. IP hashing would
-    # put everyone behind one proxy or NAT on one worker.
-    map \$cookie_qm_worker \$qm_sticky {
-        ""      \$request_id;
-        default \$cookie_qm_worker;
-    }
-    map \$cookie_qm_worker \$qm_set_cookie {
-        ""      "qm_worker=\$request_id; Path=/; HttpOnly; SameSite=Lax";
+    # Sticky sessions, spread evenly. A browser without a valid cookie qm_worker goes to the pool
+    # (round robin: new browsers take the workers in turn); the response sets qm_worker to the
+    # number of the worker that answered, and every later request of that browser — the
+    # websocket /_stcore/stream, scripts, uploads, downloads — goes to exactly that worker.
+    # (Hashing a random per-browser cookie split 20 browsers on 2 workers like coin flips, e.g.
+    # 13/7, and the busier worker set the pace; hashing the client address would put everyone
+    # behind one proxy or NAT on one worker. least_conn would not help: pinned requests go to
+    # an address, not through the pool, so the pool never sees the open websockets.)
+    map \$cookie_qm_worker \$qm_pinned {
         default "";
+$PINNED    }
+    # an unknown or stale cookie (an earlier start, another worker count) counts as no cookie
+    map \$qm_pinned \$qm_backend {
+        ""      quartiersmonitor;
+        default \$qm_pinned;
+    }
+    # read after the response: the worker that answered
+    map \$upstream_addr \$qm_answered {
+        default "";
+$ANSWERED    }
+    # (re)set the cookie when it does not name the worker that answered: a new browser, a stale
+    # cookie, or a session that moved because its worker failed
+    map "\$cookie_qm_worker|\$qm_answered" \$qm_set_cookie {
+        "~^(?<same>[^|]+)\\|\\k<same>\$"  "";
+        "~\\|(?<now>[^|]+)\$"             "qm_worker=\$now; Path=/; HttpOnly; SameSite=Lax";
+        default                          "";
     }
     map \$http_upgrade \$connection_upgrade {
         default upgrade;
         ""      close;
     }
     log_format qm '\$remote_addr [\$time_local] "\$request" \$status \$body_bytes_sent '
-                  'upstream=\$upstream_addr sticky=\$qm_sticky rt=\$request_time';
+                  'upstream=\$upstream_addr cookie="\$cookie_qm_worker" worker=\$qm_answered '
+                  'rt=\$request_time';
 
+    # new browsers only (see above); round robin is nginx's default
     upstream quartiersmonitor {
-        hash \$qm_sticky consistent;
 $UPSTREAMS    }
 
     gzip on;
@@ -192,14 +212,21 @@ $UPSTREAMS    }
         client_max_body_size 200m;
         add_header Set-Cookie \$qm_set_cookie;
 
+        # a browser asks its own worker (before reconnecting its websocket); a check from outside
+        # (no cookie) asks the pool. Answered by another worker, it would move the browser there.
         location = /_stcore/health {
-            proxy_pass http://quartiersmonitor;
+            proxy_pass http://\$qm_backend;
+            error_page 502 = @page_anew;
             proxy_connect_timeout 2s;
             proxy_read_timeout 5s;
         }
 
+        # a browser's requests go to its worker (\$qm_backend: an address) or, without a valid
+        # cookie, to the pool. If its worker cannot be reached (502), the session is gone with it:
+        # the request starts a new one from the pool, and the response moves the cookie there.
         location /_stcore/stream {
-            proxy_pass http://quartiersmonitor;
+            proxy_pass http://\$qm_backend;
+            error_page 502 = @stream_anew;
             proxy_http_version 1.1;
             proxy_set_header Upgrade \$http_upgrade;
             proxy_set_header Connection \$connection_upgrade;
@@ -212,9 +239,23 @@ $UPSTREAMS    }
             proxy_send_timeout 1h;
             proxy_buffering off;
         }
+        location @stream_anew {
+            proxy_pass http://quartiersmonitor;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection \$connection_upgrade;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_connect_timeout 5s;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+            proxy_buffering off;
+        }
 
         location / {
-            proxy_pass http://quartiersmonitor;
+            proxy_pass http://\$qm_backend;
+            error_page 502 = @page_anew;
             proxy_http_version 1.1;
             proxy_set_header Host \$host;
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
@@ -224,7 +265,20 @@ $UPSTREAMS    }
             proxy_read_timeout 120s;
             proxy_send_timeout 120s;
             proxy_request_buffering off;
-            # a failing worker: try the next one for requests that carry no session yet
+            # a failing worker: try the next one. Only the pool has a next one, so this applies
+            # to requests that carry no session yet; a session's requests stay on its worker.
+            proxy_next_upstream error timeout http_502 http_503;
+        }
+        location @page_anew {
+            proxy_pass http://quartiersmonitor;
+            proxy_http_version 1.1;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_connect_timeout 5s;
+            proxy_read_timeout 120s;
+            proxy_send_timeout 120s;
+            proxy_request_buffering off;
             proxy_next_upstream error timeout http_502 http_503;
         }
     }

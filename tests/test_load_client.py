@@ -1,10 +1,12 @@
-"""The load benchmark's client counts failures: an exception element and a dropped connection are errors."""
+"""The load benchmark's client counts failures: an exception element and a dropped connection are errors.
+It loads the page first, as a browser does, and sends nginx's sticky cookie when there is one."""
 
+import asyncio
 import textwrap
 
 import pytest
 
-from benchmarks.load import Rerun, percentile, run_users
+from benchmarks.load import Rerun, load_page, percentile, run_users, sticky_cookie
 from ui import server
 
 # A tiny Streamlit app whose behaviour the query string chooses: a normal page, an uncaught
@@ -63,3 +65,16 @@ def test_percentile_is_nearest_rank():
     assert percentile([10.0, 20.0, 30.0, 40.0], 50) == 20.0
     assert percentile(list(map(float, range(1, 101))), 95) == 95.0
     assert percentile([7.0], 95) == 7.0
+
+
+def test_a_single_process_sets_no_sticky_cookie(tiny_app):
+    base, _ = tiny_app
+    assert asyncio.run(load_page(base, "/", timeout=20)) is None
+
+
+def test_sticky_cookie_is_nginx_cookie_among_others():
+    streamlit_own = "_streamlit_xsrf=2|c8efd6a2|a98f3a06|1796226861; Path=/; SameSite=Lax"
+    nginx = "qm_worker=w2; Path=/; HttpOnly; SameSite=Lax"
+    assert sticky_cookie([streamlit_own, nginx]) == "qm_worker=w2"
+    assert sticky_cookie([streamlit_own]) is None
+    assert sticky_cookie([]) is None

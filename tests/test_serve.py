@@ -1,6 +1,7 @@
 """scripts/serve.sh: two Streamlit workers behind nginx, sticky sessions, one shared data store.
 
-A browser session is pinned to one worker by nginx's cookie; an import made by another process
+New browsers are spread over the workers in turn and then pinned to the worker that answered
+them, by nginx's cookie; an import made by another process
 (the command line, on the shared QUARTIERSMONITOR_DATA_DIR) shows up in both sessions — on two
 different workers — at their next rerun; stopping serve.sh leaves no process behind.
 """
@@ -11,10 +12,12 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from benchmarks.load import run_users, view_plans
 from ui import server
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -30,17 +33,22 @@ BEFORE = "(5,7 % gegenüber 2,8 % in der Stadt)"
 AFTER = "(5,5 % gegenüber 2,8 % in der Stadt)"
 VIEW = "/steckbrief?gebiet=kruppwerke&jahr=2019"
 LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ '
-                      r'upstream=(?P<upstream>\S+) sticky=(?P<sticky>\S+)')
+                      r'upstream=(?P<upstream>\S+) cookie="(?P<cookie>[^"]*)" worker=(?P<worker>\S*) ')
 
 
 def _log_lines(run_dir: Path) -> list[dict]:
     path = run_dir / "logs" / "access.log"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return [m.groupdict() for m in map(LOG_LINE.search, text.splitlines()) if m]
+    lines = [m.groupdict() for m in map(LOG_LINE.search, text.splitlines()) if m]
+    for line in lines:  # nginx logs a missing cookie as "-"
+        line["cookie"] = "" if line["cookie"] == "-" else line["cookie"]
+    return lines
 
 
-def _upstreams(run_dir: Path, sticky: str) -> set[str]:
-    return {line["upstream"] for line in _log_lines(run_dir) if line["sticky"] == sticky}
+def _upstreams(run_dir: Path, cookie: str) -> set[str]:
+    """Where the requests that carried this cookie went, and the first one that received it."""
+    return {line["upstream"] for line in _log_lines(run_dir)
+            if line["cookie"] == cookie or (line["cookie"] == "" and line["worker"] == cookie)}
 
 
 def _pids(run_dir: Path) -> list[int]:
@@ -92,16 +100,10 @@ def test_two_workers_share_the_store_and_stop_cleanly(tmp_path):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                sessions = [_open(browser, base)]
-                # a new session lands on a worker by its random cookie: open more until one is on the other
-                for _ in range(12):
-                    context, page, cookie = _open(browser, base)
-                    if _upstreams(run_dir, cookie) != _upstreams(run_dir, sessions[0][2]):
-                        sessions.append((context, page, cookie))
-                        break
-                    context.close()
-                assert len(sessions) == 2, "no session reached the second worker"
+                # two new browsers: the first to one worker, the second to the other (round robin)
+                sessions = [_open(browser, base), _open(browser, base)]
                 cookies = [cookie for _, _, cookie in sessions]
+                assert sorted(cookies) == ["w1", "w2"]
                 workers = [_upstreams(run_dir, cookie) for cookie in cookies]
                 # every request of a session (page, scripts, websocket) went to one worker; two workers in all
                 assert all(len(w) == 1 for w in workers), workers
@@ -121,6 +123,16 @@ def test_two_workers_share_the_store_and_stop_cleanly(tmp_path):
                 assert still == workers  # the reload stayed on the same worker
             finally:
                 browser.close()
+
+        # four simulated users of the load benchmark (outside Playwright's event loop): the page
+        # first (its answer sets the cookie), then the websocket with it; two land on each worker
+        outcome = run_users(base, view_plans(4, 1), timeout=90)
+        assert outcome.errors == []
+        firsts = [line for line in _log_lines(run_dir) if line["path"] == "/" and line["cookie"] == ""]
+        assert Counter(line["worker"] for line in firsts) == {"w1": 2, "w2": 2}
+        # a cookie names one worker, always the same: no request of a browser went elsewhere
+        pinned = {(line["cookie"], line["upstream"]) for line in _log_lines(run_dir) if line["cookie"]}
+        assert pinned == {(cookie, next(iter(w))) for cookie, w in zip(cookies, workers)}
     finally:
         pids = _pids(run_dir)
         serve.send_signal(signal.SIGTERM)
@@ -138,6 +150,6 @@ def test_two_workers_share_the_store_and_stop_cleanly(tmp_path):
     # each session's websockets (logged when they closed) went to that session's one worker
     for cookie in cookies:
         streams = [line for line in _log_lines(run_dir)
-                   if line["sticky"] == cookie and line["path"].startswith("/_stcore/stream")]
+                   if line["cookie"] == cookie and line["path"].startswith("/_stcore/stream")]
         assert streams and all(line["status"] == "101" for line in streams), streams
         assert len(_upstreams(run_dir, cookie)) == 1
