@@ -53,10 +53,12 @@ mkdir -p "$RUN_DIR/logs" "$RUN_DIR/temp"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
 
 PIDS=()
+PRIMES=()  # the requests that start each worker's warm-up (ended before "bereit")
 stop_all() {
   trap - EXIT INT TERM
   # nginx first (no new requests), then the workers; each by its PID (a worker's process group:
   # an image export may have started a Chromium below it)
+  for pid in "${PRIMES[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
   for _ in $(seq 50); do
     alive=0
@@ -124,6 +126,35 @@ wait_healthy() {
 for i in "${!WORKER_PORTS[@]}"; do
   wait_healthy "${WORKER_PORTS[$i]}" "${PIDS[$i]}" || exit 1
 done
+
+# Each worker computes the default maps of every indicator and year before the first visitor
+# (ui/warmup.py; ~15 s of one core): one script run per worker starts it, and "bereit" waits for each
+# worker's line "Quartiersmonitor: Vorberechnung …" (at most 3 minutes; after that the workers serve
+# anyway and compute a view at its first click). QUARTIERSMONITOR_WARMUP=0 skips it.
+if [ "${QUARTIERSMONITOR_WARMUP:-1}" != "0" ]; then
+  for port in "${WORKER_PORTS[@]}"; do
+    "$PYTHON" - "$port" >/dev/null 2>&1 <<'EOF' &
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/_stcore/script-health-check", timeout=120).read()
+EOF
+    PRIMES+=("$!")
+  done
+  warmed=0
+  for _ in $(seq 900); do
+    warmed=0
+    for port in "${WORKER_PORTS[@]}"; do
+      if grep -q "Quartiersmonitor: Vorberechnung" "$RUN_DIR/logs/worker-$port.log"; then warmed=$((warmed + 1)); fi
+    done
+    [ "$warmed" -eq "${#WORKER_PORTS[@]}" ] && break
+    sleep 0.2
+  done
+  if [ "$warmed" -ne "${#WORKER_PORTS[@]}" ]; then
+    echo "Vorberechnung nach 3 Minuten nicht fertig; die Karten werden beim ersten Aufruf berechnet." >&2
+  fi
+  # the starting requests end with their script run; collected here, so `wait -n` below sees only servers
+  for pid in "${PRIMES[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PRIMES=()
+fi
 
 UPSTREAMS=""; PINNED=""; ANSWERED=""
 for i in "${!WORKER_PORTS[@]}"; do
