@@ -153,3 +153,28 @@ def test_two_workers_share_the_store_and_stop_cleanly(tmp_path):
                    if line["cookie"] == cookie and line["path"].startswith("/_stcore/stream")]
         assert streams and all(line["status"] == "101" for line in streams), streams
         assert len(_upstreams(run_dir, cookie)) == 1
+
+
+def test_serve_says_ready_once_every_worker_has_computed_the_default_maps(tmp_path):
+    """With the warm-up on (as deployed), "bereit" comes after each worker's line that it computed every
+    indicator × year of the Karte's default view (ui/warmup.py)."""
+    from ui import data
+
+    run_dir = tmp_path / "run"
+    port = server.free_port()
+    env = {**os.environ, "QUARTIERSMONITOR_DATA_DIR": str(tmp_path / "store"), "QUARTIERSMONITOR_WARMUP": "1"}
+    serve = subprocess.Popen([str(PROJECT / "scripts" / "serve.sh"), "--workers", "1", "--port", str(port),
+                              "--listen", server.HOST, "--run-dir", str(run_dir)],
+                             cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        ready = serve.stdout.readline()
+        assert "Quartiersmonitor bereit" in ready, ready + serve.stderr.read()
+        logs = "".join(path.read_text() for path in (run_dir / "logs").glob("worker-*.log"))
+        table = data.indicator_table()
+        views = len(data.catalog().indicators) * table["year"].nunique()
+        assert re.search(rf"Quartiersmonitor: Vorberechnung fertig: {views} Kartenansichten in [0-9]+,[0-9] s", logs)
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=60)
+    assert serve.returncode == 0
