@@ -98,6 +98,17 @@ class _FinalFigure(go.Figure):
             tables[lang] = figure_table(self, lang)
         return tables[lang]
 
+    def arrow_table(self, lang: str):
+        """data_table(lang) indexed by its first column, as st.table would convert it (Streamlit's own
+        pandas -> Arrow step, made once: the conversion cost about 2 ms per table and rerun)."""
+        from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
+
+        made = self.__dict__.setdefault("_final_arrow", {})
+        if lang not in made:
+            table = self.data_table(lang)
+            made[lang] = convert_pandas_df_to_arrow_table(table.set_index(table.columns[0]))
+        return made[lang]
+
 
 def final_figure(fig):
     """Mark a finished figure (in place, no copy) so that its dict is made once; it must not change afterwards."""
@@ -120,11 +131,14 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
     title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
     sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
     with st.expander(TEXT["summary"][lang] + (f": {title}" if title else "")):
-        for sentence in sentences:
-            st.markdown(markdown_text(sentence))
+        if sentences:  # one paragraph each, in one element (fewer messages per rerun)
+            st.markdown("\n\n".join(markdown_text(sentence) for sentence in sentences))
         if table.empty:
             if not sentences:
                 st.markdown(TEXT["empty"][lang])
+        elif isinstance(fig, _FinalFigure):
+            # the index (first column) stays the row headers, as st.table shows a DataFrame's named index
+            st.table(fig.arrow_table(lang), hide_index=False)
         else:
             st.table(table.set_index(table.columns[0]))
 
