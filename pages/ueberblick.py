@@ -37,9 +37,9 @@ for theme in page["themes"]:
     for col, card, spark, area_id in zip(columns, theme.cards, sparklines, focus_ids()):
         with col:
             st.metric(card.name, card.value, delta=card.delta, delta_color=theme.delta_colour, help=GAP_HELP[v.lang])
-            st.caption(card.since)  # „seit <Jahr>“: the Newcombe change with its §2.4 words (as on the Trends page)
-            if card.statistics:
-                st.caption(card.statistics)
+            # „seit <Jahr>“ (the Newcombe change with its §2.4 words, as on the Trends page) and the count with
+            # the comparison words: two lines of one caption (a Markdown line break), one element fewer per card
+            st.caption("  \n".join(line for line in (card.since, card.statistics) if line))
             chart(spark, key=f"spark_{theme.indicator_id}_{area_id}", alternative=False)
     columns[-1].metric(t("city_average", v.lang), theme.city_value)
     st.markdown("\n".join("- " + sentence for sentence in theme.deviations))  # one list of four sentences
@@ -48,13 +48,12 @@ for theme in page["themes"]:
     official = official_lines.get(theme.theme_id)
     if official is not None:
         st.markdown(official[2])
-    links = st.columns([1, 1, 2, 2])
-    links[0].page_link("pages/karte.py", label="🗺️ " + t("page_map", v.lang), query_params={"ind": theme.indicator_id})
-    links[1].page_link("pages/trends.py", label="📈 " + t("page_trends", v.lang),
-                       query_params={"ind": theme.indicator_id})
+    links = st.container(horizontal=True)  # side by side, wrapping on a narrow screen: one block, not five
+    links.page_link("pages/karte.py", label="🗺️ " + t("page_map", v.lang), query_params={"ind": theme.indicator_id})
+    links.page_link("pages/trends.py", label="📈 " + t("page_trends", v.lang), query_params={"ind": theme.indicator_id})
     if official is not None:
-        links[2].page_link("pages/ruhr.py", label="🏙️ " + t("page_ruhr", v.lang),
-                           query_params={"ruhr_ind": official[0], "ruhr_jahr": str(official[1])})
+        links.page_link("pages/ruhr.py", label="🏙️ " + t("page_ruhr", v.lang),
+                        query_params={"ruhr_ind": official[0], "ruhr_jahr": str(official[1])})
     st.divider()
 
 source_caption(shown, v.lang)
