@@ -224,6 +224,7 @@ def test_groups_scatter_sparkline_profile_locator(table, geo):
     assert scatter.data[2].name == "Stadt Bochum"
     spark = figures.sparkline_figure(table, "kinderarmut", "hamme")
     assert spark.layout.height == 60 and not spark.layout.xaxis.visible
+    assert spark.layout.template.layout.to_plotly_json() == {}  # no default template sent with each sparkline
     prof = figures.profile_bars_figure(views.profile(table, "hamme", 2024))
     assert "einwohner" not in list(prof.data[0].y) and len(prof.data[0].y) == 11
     locator = figures.locator_map_figure(geo, "hamme")

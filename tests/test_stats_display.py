@@ -75,7 +75,7 @@ def test_ueberblick_cards_show_count_and_comparison_words(table):
     at.run()
     at.switch_page("pages/ueberblick.py").run()
     assert not at.exception, at.exception
-    captions = [c.value for c in at.caption]
+    captions = caption_lines(at)
     from indicators.views.comparison import compare_words
     first_key = next(th.key_indicator for th in catalog.themes.values() if th.key_indicator)
     row = table[(table.area_id == "hamme") & (table.indicator_id == first_key) & (table.year == 2024)].iloc[0]
@@ -128,6 +128,11 @@ def test_zip_bundle_tables_carry_the_statistics_columns(table, monkeypatch):
     assert hamme["Vergleich mit Bochum"] == "deutlich höher als Bochum (99,8 %)"
 
 
+def caption_lines(at: AppTest) -> list[str]:
+    """Every line of every caption (a card's caption holds its „seit“ line and its count line)."""
+    return [line for c in at.caption for line in c.value.split("  \n")]
+
+
 def _app(page: str, **query) -> AppTest:
     at = AppTest.from_file(DASHBOARD, default_timeout=90)
     for key, value in query.items():
@@ -140,11 +145,11 @@ def _app(page: str, **query) -> AppTest:
 
 def test_ueberblick_since_line_is_the_newcombe_change_with_its_words():
     """METHODS §2.4 on the cards: Querenburg's Langzeitarbeitslosenanteil 2012 → 2024 on the demo data."""
-    de = [c.value for c in _app("pages/ueberblick.py").caption]
+    de = caption_lines(_app("pages/ueberblick.py"))
     assert "seit 2012: −1,0 Prozentpunkte (−1,5 bis −0,5 Pp.) – deutlich gesunken (99,8 %)" in de
     assert "seit 2012: +0,3 Prozentpunkte (−0,4 bis 1,0 Pp.) – keine gesicherte Veränderung" in de   # Kruppwerke
     assert not [c for c in de if c.startswith("seit 2012:") and " – " not in c]     # never a bare difference
-    en = [c.value for c in _app("pages/ueberblick.py", lang="en").caption]
+    en = caption_lines(_app("pages/ueberblick.py", lang="en"))
     assert "since 2012: −1.0 percentage points (−1.5 to −0.5 pp) – significantly decreased (99.8 %)" in en
 
 

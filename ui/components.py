@@ -107,15 +107,25 @@ class _FinalFigure(go.Figure):
             tables[lang] = figure_table(self, lang)
         return tables[lang]
 
-    def data_arrow(self, lang: str):
-        """data_table with its first column as the row headers, as the Arrow table st.table sends (made once)."""
-        import pyarrow as pa
+    def title_text(self) -> str:
+        """ui.alt_text.figure_title, made once (plotly's property access costs about 0.2 ms)."""
+        from ui.alt_text import figure_title
 
-        tables = self.__dict__.setdefault("_final_arrow", {})
-        if lang not in tables:
+        made = self.__dict__.get("_final_title")
+        if made is None:
+            made = self.__dict__["_final_title"] = figure_title(self)
+        return made
+
+    def arrow_table(self, lang: str):
+        """data_table(lang) indexed by its first column, as st.table would convert it (Streamlit's own
+        pandas -> Arrow step, made once: the conversion cost about 2 ms per table and rerun)."""
+        from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
+
+        made = self.__dict__.setdefault("_final_arrow", {})
+        if lang not in made:
             table = self.data_table(lang)
-            tables[lang] = pa.Table.from_pandas(table.set_index(table.columns[0]))
-        return tables[lang]
+            made[lang] = convert_pandas_df_to_arrow_table(table.set_index(table.columns[0]))
+        return made[lang]
 
 
 def final_figure(fig):
@@ -136,7 +146,8 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
     fig = final_figure(fig)
     table = fig.data_table(lang) if isinstance(fig, _FinalFigure) else figure_table(fig, lang)
     # untitled charts (sparklines) are named by their series, so the expanders of a page differ
-    title = figure_title(fig) or ", ".join(str(c) for c in table.columns[1:])
+    title = (fig.title_text() if isinstance(fig, _FinalFigure) else figure_title(fig)) or ", ".join(
+        str(c) for c in table.columns[1:])
     sentences = [description] if isinstance(description, str) else [s for s in (description or []) if s]
     with st.expander(TEXT["summary"][lang] + (f": {title}" if title else "")):
         if sentences:  # one element, one paragraph per sentence: every element costs its own message per rerun
@@ -144,9 +155,11 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
         if table.empty:
             if not sentences:
                 st.markdown(TEXT["empty"][lang])
-        else:  # hide_index=False: the first column stays the row headers (<th>); st.table would ask pandas
-            st.table(fig.data_arrow(lang) if isinstance(fig, _FinalFigure) else table.set_index(table.columns[0]),
-                     hide_index=False)
+        elif isinstance(fig, _FinalFigure):
+            # the index (first column) stays the row headers, as st.table shows a DataFrame's named index
+            st.table(fig.arrow_table(lang), hide_index=False)
+        else:
+            st.table(table.set_index(table.columns[0]))
 
 
 _ARROW: OrderedDict = OrderedDict()
@@ -157,7 +170,7 @@ def shared_arrow(frame: pd.DataFrame):
     """A frame from ui/data's caches (shared, never modified) as an Arrow table, converted once per frame:
     st.dataframe converts a DataFrame again on every rerun (2–5 ms for a page's table). An entry holds
     the frame itself, so its id cannot stand for another frame while the entry lives."""
-    import pyarrow as pa
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
     key = id(frame)
     with _ARROW_LOCK:
@@ -165,7 +178,7 @@ def shared_arrow(frame: pd.DataFrame):
         if kept is not None and kept[0] is frame:
             _ARROW.move_to_end(key)
             return kept[1]
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = convert_pandas_df_to_arrow_table(frame)  # Streamlit's own step, as st.dataframe takes it
     with _ARROW_LOCK:
         _ARROW[key] = (frame, table)
         while len(_ARROW) > 256:

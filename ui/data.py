@@ -507,3 +507,26 @@ def _peers(version: str, year: int, area_id: str) -> dict:
 def peers(year: int, area_id: str) -> dict:
     """views.peers.find_peers for an Ortsteil and year on the data in use (cached and shared: do not modify)."""
     return _peers(data_version(), int(year), area_id)
+
+
+@memo(8)
+def _overview(version: str, area_ids: tuple, lang: str) -> dict:
+    from indicators.views import overview as overview_views
+
+    table = _table(version)
+    first_year, year = overview_views.year_span(table)
+    themes = overview_views.overview_themes(table, area_ids, lang)
+    # the same cached figure objects data.figure and data.trend_figure give (their dicts are memoised there)
+    figures = {th.theme_id: (tuple(_figure(version, "sparkline_figure", (th.indicator_id, a, lang), ())
+                                   for a in area_ids),
+                             _trend(version, th.indicator_id, area_ids, "absolute", lang, False))
+               for th in themes}
+    return {"first_year": first_year, "year": year, "rows": overview_views.key_rows(table, area_ids),
+            "themes": themes, "figures": figures}
+
+
+def overview(area_ids, lang: str) -> dict:
+    """Everything the Überblick shows, once per data version and language (shared: do not modify):
+    first_year, year, rows (the key indicators' rows, for banner and sources), themes (views.overview.ThemeCards)
+    and figures (theme id -> (sparklines per area, the trend chart behind their text alternative))."""
+    return _overview(data_version(), tuple(area_ids), lang)

@@ -1005,9 +1005,11 @@ def sparkline_figure(table: pd.DataFrame, indicator_id: str, area_id: str, lang:
         if aid == area_id and len(rows):
             fig.add_trace(go.Scatter(x=[rows["year"].iloc[-1]], y=[rows["value"].iloc[-1]], mode="markers",
                                      marker={"color": color, "size": 6}, hoverinfo="skip", showlegend=False))
+    # template "none": every setting plotly's default template would give is set here or hidden (axes), and
+    # its 7 KB were 80 % of each of the Überblick's 16 sparklines sent on every rerun
     fig.update_layout(**base_layout(
         lang, False, height=SPARK_HEIGHT, margin={"l": 2, "r": 6, "t": 4, "b": 4}, showlegend=False,
-        xaxis={"visible": False}, yaxis={"visible": False}, hovermode="x unified",
+        xaxis={"visible": False}, yaxis={"visible": False}, hovermode="x unified", template="none",
         meta={"kind": "sparkline", "indicator_id": indicator_id, "area_id": area_id},
     ))
     return fig
