@@ -44,6 +44,7 @@ class View:
 
 
 EDITOR_PAGES = ("pages/importieren.py",)  # hidden from viewers' navigation (the page itself refuses them too)
+IMPORT_PAGE = "importieren"  # url path of the import page
 
 
 def page_objects(lang: str, can_edit: bool = True) -> list:
