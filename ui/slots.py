@@ -16,11 +16,46 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from contextlib import contextmanager
 
 SLOTS_ENV = "QUARTIERSMONITOR_SCRIPT_SLOTS"
 SLOT_WAIT_S = 10.0
-_slots = threading.BoundedSemaphore(max(1, int(os.environ.get(SLOTS_ENV, "1"))))
+
+
+class TakingTurns:
+    """A semaphore that hands a freed slot to the longest waiting thread (threading.Semaphore lets a
+    newly arriving thread take it first, so some sessions waited far longer than others)."""
+
+    def __init__(self, slots: int):
+        self._lock = threading.Lock()
+        self._free = slots
+        self._waiting: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._lock:
+            if self._free > 0 and not self._waiting:
+                self._free -= 1
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait ended
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()  # the slot passes on directly
+            else:
+                self._free += 1
+
+
+_slots = TakingTurns(max(1, int(os.environ.get(SLOTS_ENV, "1"))))
 
 
 @contextmanager

@@ -13,6 +13,7 @@ Off with QUARTIERSMONITOR_WARMUP=0 (the tests' servers: each starts with its own
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -80,6 +81,10 @@ def _run(version: str) -> None:
     except Exception as exc:  # a failed warm-up costs speed, never a page: the page computes it itself
         print(f"{LOG_PREFIX} abgebrochen ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
         return
+    # the caches now hold most of the process's objects for good: moved out of the collector's reach, a
+    # full collection no longer walks them all (each such pause stalled every session of the process)
+    gc.collect()
+    gc.freeze()
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     print(f"{LOG_PREFIX} fertig: {n} Kartenansichten in {seconds} s (Datenstand {version.rsplit(':', 1)[-1]})",
           file=sys.stderr, flush=True)
