@@ -82,7 +82,10 @@ def _run(version: str) -> None:
         print(f"{LOG_PREFIX} abgebrochen ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
         return
     # the caches now hold most of the process's objects for good: moved out of the collector's reach, a
-    # full collection no longer walks them all (each such pause stalled every session of the process)
+    # full collection no longer walks them all (each such pause stalled every session of the process).
+    # Unfrozen first, so what an earlier version left behind (evicted figures hold reference cycles) is
+    # collected now rather than kept for ever.
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
