@@ -2,13 +2,21 @@
 
 import streamlit as st
 
-from indicators import views
 from indicators.build import compare as cmp
 from indicators.load import published
 from indicators.views import text, trendstats
 from indicators.words import pick
 from ui import data, url
-from ui.components import chart, demo_banner, export_menu, metadata_for, source_caption, table_downloads, view
+from ui.components import (
+    chart,
+    demo_banner,
+    export_menu,
+    metadata_for,
+    shared_dataframe,
+    source_caption,
+    table_downloads,
+    view,
+)
 from ui.i18n import t
 from ui.print import inject_print_css
 
@@ -42,7 +50,6 @@ SERIES = ["arbeitslosenquote_ba_dezember"]
 v = view()
 catalog = data.catalog()
 ind = catalog.indicators[v.indicator]
-table = data.indicator_table()
 
 st.title(f"{t('page_trends', v.lang)}: {ind.label(v.lang)}")
 inject_print_css(v.lang)
@@ -54,8 +61,7 @@ if not v.ortsteile:
     st.info(TEXT["choose"][v.lang])
     st.stop()
 
-frame = data.derived(views.trend_frame, v.indicator, tuple(v.ortsteile), mode)
-shown = table[(table["indicator_id"] == v.indicator) & table["area_id"].isin(frame["area_id"].unique())]
+shown, wide = data.trend_page(v.indicator, v.ortsteile, mode)
 demo_banner(shown, v.lang)
 points = published.comparable_points(v.indicator)
 chart(data.trend_figure(v.indicator, v.ortsteile, mode, v.lang), key="trend_chart",
@@ -65,24 +71,22 @@ if mode == "absolute" and len(points):
     st.caption(TEXT["points"][v.lang])
 st.caption(ind.definition.get(v.lang, "") + " " + ind.caveats.get(v.lang, ""))
 
-wide = frame.pivot_table(index="name", columns="year", values="value").round(ind.decimals + 1)
 st.dataframe(wide, width="stretch")
-table_downloads(wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang,
+table_downloads(lambda: wide.reset_index(), f"trend_{v.indicator}_{mode}", v.lang,
                 lambda: metadata_for(shown, [v.indicator], v.lang),
                 key="trend_dl")
 st.subheader(STATS_TEXT["heading"][v.lang])
-starts = trendstats.start_years(table, v.indicator)
+starts = data.derived(trendstats.start_years, v.indicator)
 url.init("start", starts[0], starts, cast=int)
 start = st.selectbox(STATS_TEXT["start"][v.lang], starts, key="start")
 url.publish("start", start)
-stats = data.derived(trendstats.trend_statistics, ind, tuple(v.ortsteile), start)
+stats, stats_table, stats_sentences = data.trend_statistics_view(v.indicator, v.ortsteile, start, v.lang)
 latest = int(stats["year"].iloc[0])
-stats_table = trendstats.trend_table(stats, ind, v.lang)
-st.dataframe(stats_table, hide_index=True, width="stretch")
+shared_dataframe(stats_table)
 table_downloads(stats_table, f"veraenderung_{v.indicator}_{start}_{latest}", v.lang,
                 lambda: metadata_for(shown, [v.indicator], v.lang), key="trendstats_dl")
-for sentence in trendstats.trend_sentences(stats, ind, v.lang):
-    st.markdown("- " + sentence)
+if stats_sentences:  # one list, one element
+    st.markdown("\n".join("- " + sentence for sentence in stats_sentences))
 st.caption(STATS_TEXT["method"][v.lang].format(first=latest - 4, latest=latest)
            + ("" if ind.is_rate and ind.interval != "poisson" else " " + STATS_TEXT["not_shares"][v.lang]))
 for brk in ind.series_breaks:

@@ -186,6 +186,33 @@ def _filtered_display(table, indicator_ids, levels, first_year, last_year, lang)
     return rows, views.display_table(rows, lang)
 
 
+def trend_page(indicator_id: str, area_ids, mode: str):
+    """The Trends page's (rows shown, table name × year) for an indicator, Ortsteile and mode (cached)."""
+    return derived(_trend_page, indicator_id, tuple(area_ids), mode)
+
+
+def _trend_page(table, indicator_id, area_ids, mode):
+    from indicators import views
+
+    frame = views.trend_frame(table, indicator_id, area_ids, mode)
+    shown = table[(table["indicator_id"] == indicator_id) & table["area_id"].isin(frame["area_id"].unique())]
+    decimals = load_catalog().indicators[indicator_id].decimals
+    return shown, frame.pivot_table(index="name", columns="year", values="value").round(decimals + 1)
+
+
+def trend_statistics_view(indicator_id: str, area_ids, start: int, lang: str):
+    """The Trends page's change statistics: (statistics, table for people, sentences), cached."""
+    return derived(_trend_statistics_view, indicator_id, tuple(area_ids), int(start), lang)
+
+
+def _trend_statistics_view(table, indicator_id, area_ids, start, lang):
+    from indicators.views import trendstats
+
+    ind = load_catalog().indicators[indicator_id]
+    stats = trendstats.trend_statistics(table, ind, area_ids, start)
+    return stats, trendstats.trend_table(stats, ind, lang), trendstats.trend_sentences(stats, ind, lang)
+
+
 def profile_bars(area_id: str, year: int, lang: str):
     """The Steckbrief's bars of every indicator for one Ortsteil and year (cached)."""
     return derived(_profile_bars, area_id, year, lang)
