@@ -126,3 +126,16 @@ def test_after_the_warm_up_the_cached_objects_are_out_of_the_collectors_reach(mo
     line = capsys.readouterr().err
     assert line.startswith("Quartiersmonitor: Vorberechnung fertig: 156 Kartenansichten in ")
     assert line.endswith(" s (Datenstand 0007)\n")
+
+
+def test_a_cached_frame_is_converted_to_arrow_once_and_an_equal_new_frame_again():
+    import pandas as pd
+
+    from ui.components import shared_arrow
+
+    frame = pd.DataFrame({"Ortsteil": ["Hamme", "Querenburg"], "Wert": ["24,1 %", "19,9 %"]})
+    first = shared_arrow(frame)
+    assert shared_arrow(frame) is first
+    assert first.to_pandas().equals(frame)
+    copy = frame.copy()
+    assert shared_arrow(copy) is not first and shared_arrow(copy).equals(first)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +14,7 @@ from indicators.safe_text import markdown_text
 from indicators.views import is_illustrative, source_ids_of  # noqa: F401 - pages take is_illustrative from here
 from ui import data
 from ui.i18n import t
+from ui.memo import Memo
 
 ROUTED_KEY = "_routed"
 
@@ -162,28 +161,21 @@ def chart_alternative(fig, description: str | list[str] | None, lang: str) -> No
             st.table(table.set_index(table.columns[0]))
 
 
-_ARROW: OrderedDict = OrderedDict()
-_ARROW_LOCK = threading.Lock()
+def _frame_and_arrow(frame: pd.DataFrame):
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
+
+    return frame, convert_pandas_df_to_arrow_table(frame)  # Streamlit's own step, as st.dataframe takes it
+
+
+# keyed by the frame's identity: an entry holds the frame itself, so while it lives no other frame can
+# have that id
+_ARROW = Memo(_frame_and_arrow, 256, key=lambda args: id(args[0]))
 
 
 def shared_arrow(frame: pd.DataFrame):
     """A frame from ui/data's caches (shared, never modified) as an Arrow table, converted once per frame:
-    st.dataframe converts a DataFrame again on every rerun (2–5 ms for a page's table). An entry holds
-    the frame itself, so its id cannot stand for another frame while the entry lives."""
-    from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
-
-    key = id(frame)
-    with _ARROW_LOCK:
-        kept = _ARROW.get(key)
-        if kept is not None and kept[0] is frame:
-            _ARROW.move_to_end(key)
-            return kept[1]
-    table = convert_pandas_df_to_arrow_table(frame)  # Streamlit's own step, as st.dataframe takes it
-    with _ARROW_LOCK:
-        _ARROW[key] = (frame, table)
-        while len(_ARROW) > 256:
-            _ARROW.popitem(last=False)
-    return table
+    st.dataframe converts a DataFrame again on every rerun (2–5 ms for a page's table)."""
+    return _ARROW(frame)[1]
 
 
 def shared_dataframe(frame: pd.DataFrame, **kwargs) -> None:

@@ -18,11 +18,13 @@ from collections import OrderedDict
 class Memo:
     """``func(*args)`` computed once per argument tuple (positional arguments only), at most
     ``max_entries`` results kept (least recently used dropped first). Two threads asking for the same
-    new arguments compute them once: the second waits for the first."""
+    new arguments compute them once: the second waits for the first. ``key`` makes the key of the
+    argument tuple (default: the tuple itself, or its pickle when it is unhashable)."""
 
-    def __init__(self, func, max_entries: int):
+    def __init__(self, func, max_entries: int, key=None):
         self.func = func
         self.max_entries = max_entries
+        self._key = key or _key
         self._values: OrderedDict = OrderedDict()
         self._computing: dict = {}
         self._lock = threading.Lock()
@@ -30,7 +32,7 @@ class Memo:
         functools.update_wrapper(self, func)
 
     def __call__(self, *args):
-        key = _key(args)
+        key = self._key(args)
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -57,13 +59,9 @@ class Memo:
         return value
 
     def cached(self, *args) -> bool:
-        """True when the result for these arguments is kept (a test and the warm-up ask)."""
+        """True when the result for these arguments is kept."""
         with self._lock:
-            return _key(args) in self._values
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
+            return self._key(args) in self._values
 
 
 def _key(args: tuple):

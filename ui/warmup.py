@@ -4,7 +4,7 @@ in its default settings, once per data version and server process, in a backgrou
 Why: a map view nobody has opened yet costs 80–200 ms of CPU (slice, plotly figure, table, sentences),
 against ~50 ms for a view some session already opened. When twenty people at a meeting click through
 indicators and years, nearly every click is such a first view, and one process runs one script at a
-time. The 12 indicators × 13 years of the bundled data take ~15 s of one core after a start or an
+time. The 12 indicators × 13 years of the bundled data take ~20–25 s of one core after a start or an
 import; the thread yields between views, so a click in that time is served as usual (and a view it
 computes itself is not computed twice: ui/memo.py).
 
@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 
+from indicators.formats import fmt_number
 from ui import data
 
 WARMUP_ENV = "QUARTIERSMONITOR_WARMUP"
@@ -88,7 +89,7 @@ def _run(version: str) -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    seconds = fmt_number(time.perf_counter() - started, 1)
     print(f"{LOG_PREFIX} fertig: {n} Kartenansichten in {seconds} s (Datenstand {version.rsplit(':', 1)[-1]})",
           file=sys.stderr, flush=True)
 
