@@ -1,7 +1,10 @@
 """Test-wide guard: any connection outside loopback fails the test that made it."""
 
 import ipaddress
+import os
+import shutil
 import socket
+import tempfile
 
 import pytest
 
@@ -56,25 +59,44 @@ def no_external_network(monkeypatch):
     yield
 
 
+# No background warm-up of the default maps (ui/warmup.py) in the app runs and servers of the tests:
+# each test starts with data of its own, so it would only take CPU from the tests (test_warmup.py
+# switches it on).
+TEST_ENVIRONMENT = {"QUARTIERSMONITOR_WARMUP": "0"}
+
+
+def _set_test_environment(setenv, store: str) -> None:
+    for name, value in {**TEST_ENVIRONMENT, "QUARTIERSMONITOR_DATA_DIR": store}.items():
+        setenv(name, value)
+
+
 @pytest.fixture(autouse=True)
 def isolated_store(tmp_path_factory, monkeypatch):
     """Each test gets its own empty data store, so nothing touches the developer's userdata/."""
-    monkeypatch.setenv("QUARTIERSMONITOR_DATA_DIR", str(tmp_path_factory.mktemp("store")))
-    # no background warm-up of the default maps (ui/warmup.py) in the app runs and servers of the tests:
-    # each test starts with data of its own, so it would only take CPU from the tests; test_warmup.py
-    # switches it on
-    monkeypatch.setenv("QUARTIERSMONITOR_WARMUP", "0")
+    _set_test_environment(monkeypatch.setenv, str(tmp_path_factory.mktemp("store")))
     yield
+
+
+SESSION_STORE = pytest.StashKey[str]()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sandbox: run the store's and fetch's readers in the limited child process")
+    # Module-scoped fixtures (the browser tests' servers) start before any function-scoped fixture has
+    # run: the process-wide environment gives them the tests' settings and a store of their own too.
+    config.stash[SESSION_STORE] = tempfile.mkdtemp(prefix="quartiersmonitor-tests-")
+    _set_test_environment(os.environ.__setitem__, config.stash[SESSION_STORE])
+
+
+def pytest_unconfigure(config):
+    if SESSION_STORE in config.stash:
+        shutil.rmtree(config.stash[SESSION_STORE], ignore_errors=True)
 
 
 # --- the store's readers run in this process unless a test is about the sandbox ---
 # A sandboxed read starts a fresh Python that imports pandas (seconds on a loaded machine); the
 # many tests whose subject is a reader's result run it in-process. Tests marked ``sandbox`` (and
 # every command-line test, which runs in its own process) go through the real limited child.
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "sandbox: run the store's and fetch's readers in the limited child process")
 
 
 @pytest.fixture(autouse=True)

@@ -25,19 +25,26 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# Streamlit is idle when <div data-testid="stApp"> says its script has finished and it is connected
+# (widgets are disabled while it is not) and no element is left stale from an earlier run. Its status
+# widget is no such sign: it appears only once a run has taken 500 ms.
+IDLE = """() => { const app = document.querySelector("[data-testid='stApp']");
+    return !!app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
+        && !document.querySelector("[data-stale='true']"); }"""
+
+
 def settle(page, timeout: int = 120_000) -> None:
-    """Wait until Streamlit has drawn the page and stopped changing it (on a loaded machine the first
-    run takes many seconds before the status widget even appears, so "no status widget" is not enough)."""
+    """Wait until Streamlit has drawn the page and stopped changing it (a page may rerun itself once
+    more, e.g. after writing its state into the address)."""
     page.wait_for_function(
-        """() => { const m = document.querySelector("[data-testid='stMain']");
-                   return m && m.innerText.trim().length > 20 && !document.querySelector("[data-testid='stStatusWidget']"); }""",
+        f"""() => {{ const m = document.querySelector("[data-testid='stMain']");
+                   return m && m.innerText.trim().length > 20 && ({IDLE})(); }}""",
         timeout=timeout)
     last = None
     for _ in range(60):
         page.wait_for_timeout(500)
-        now = page.evaluate("""() => [document.querySelector("[data-testid='stMain']").innerHTML.length,
-            !!document.querySelector("[data-testid='stStatusWidget']"),
-            document.querySelectorAll("[data-stale='true']").length].join(':')""")
+        now = page.evaluate(f"""() => [document.querySelector("[data-testid='stMain']").innerHTML.length,
+            ({IDLE})()].join(':')""")
         if now == last:
             return
         last = now

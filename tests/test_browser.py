@@ -1,17 +1,14 @@
 """A real browser (Playwright + Debian's Chromium) against the dashboard on 127.0.0.1."""
 
-import shutil
 from urllib.parse import urlparse
 
 import pytest
 
+from scripts.a11y_check import CHROMIUM, CHROMIUM_ARGS, IDLE
 from ui import server
 from ui.i18n import t
 from ui.state import PAGES
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
@@ -37,11 +34,11 @@ def browser():
 
 
 def wait_until_idle(page):
-    """Streamlit is done when its status widget (the running indicator) is gone."""
+    """Streamlit has finished the run a click or a page load started (a11y_check.IDLE); the pause lets
+    the browser send the click's rerun request first."""
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
     page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=30_000)
+    page.wait_for_function(IDLE, timeout=60_000)
 
 
 def test_every_page_renders_without_errors_and_only_talks_to_loopback(dashboard, browser):

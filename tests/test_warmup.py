@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.paths import DATA_DIR_ENV, DEFAULT_STORE_DIR
 from ui import data, warmup
 from ui.memo import Memo
 
@@ -139,3 +141,17 @@ def test_a_cached_frame_is_converted_to_arrow_once_and_an_equal_new_frame_again(
     assert first.to_pandas().equals(frame)
     copy = frame.copy()
     assert shared_arrow(copy) is not first and shared_arrow(copy).equals(first)
+
+
+@pytest.fixture(scope="module")
+def environment_of_a_module_fixture():
+    """What a module-scoped fixture sees (the browser tests start their servers in one, before any
+    function-scoped fixture such as conftest.isolated_store has run)."""
+    return {name: os.environ.get(name) for name in (warmup.WARMUP_ENV, DATA_DIR_ENV)}
+
+
+def test_servers_of_module_fixtures_start_without_warm_up_and_outside_userdata(environment_of_a_module_fixture):
+    # a warm-up would take a core from the browser tests for half a minute (their runs then took
+    # longer than their waits); the developer's userdata/ would change what the tests see
+    assert environment_of_a_module_fixture[warmup.WARMUP_ENV] == "0"
+    assert environment_of_a_module_fixture[DATA_DIR_ENV] not in (None, str(DEFAULT_STORE_DIR))
